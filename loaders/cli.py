@@ -1,0 +1,111 @@
+"""The `storefront` command: thin argument parsing over importable functions.
+
+    storefront db start | stop | status | env
+    storefront load order-lines PATH...      (one feed)
+    storefront dbt ARGS...                   (dbt against the resolved warehouse)
+
+Every error is printed as one line on stderr (``storefront: ...``) with exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
+
+import psycopg
+
+from loaders import warehouse
+from loaders.warehouse import WarehouseError
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    external = warehouse.external_target()
+    server = warehouse.local_server()
+    if args.action == "start":
+        if external is not None:
+            warehouse.connect(external).close()
+            print(f"using the server named by PG* variables: {external.describe()} (not starting one)")
+            return 0
+        was_running = server.running()
+        target = server.start()
+        state = "already running" if was_running else "started"
+        print(f"local warehouse {state}: {target.describe()}")
+        print('use it from a shell: eval "$(storefront db env)"')
+        return 0
+    if args.action == "stop":
+        if external is not None:
+            print(f"PG* variables name another server ({external.describe()}); nothing to stop")
+            return 0
+        print("local warehouse stopped" if server.stop() else "local warehouse was not running")
+        return 0
+    if args.action == "status":
+        if external is not None:
+            warehouse.connect(external).close()
+            print(f"external server (from PG* variables): {external.describe()}: reachable")
+            return 0
+        if server.running():
+            print(f"local warehouse running (pid {server.pid()}): {server.target().describe()}")
+            print(f"data {server.pgdata}; log {server.log}")
+            return 0
+        state = "initialized, stopped" if server.initialized() else "not created yet"
+        print(f"local warehouse {state} (data {server.pgdata}); start it: storefront db start")
+        return 3
+    if args.action == "env":
+        target = warehouse.resolve(start=True)
+        exports = dict(target.env())
+        exports["DBT_PROFILES_DIR"] = os.environ.get(
+            "DBT_PROFILES_DIR", str(warehouse.project_dir() / "profiles")
+        )
+        if target.embedded:
+            exports["PATH"] = f"{warehouse.bin_dir()}:{os.environ.get('PATH', '')}"
+        for key, value in exports.items():
+            print(f"export {key}={shlex.quote(value)}")
+        return 0
+    raise AssertionError(args.action)
+
+
+def cmd_dbt(args: argparse.Namespace) -> int:
+    env = warehouse.dbt_env()
+    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
+    return subprocess.call([dbt, *args.dbt_args], env=env, cwd=warehouse.project_dir())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storefront",
+        description="Storefront Analytics: the local warehouse, loaders and dbt.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the local PostgreSQL warehouse")
+    db.add_argument("action", choices=["start", "stop", "status", "env"])
+    db.set_defaults(func=cmd_db)
+
+    dbt = sub.add_parser("dbt", help="run dbt against the warehouse (arguments passed through)")
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt.set_defaults(func=cmd_dbt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WarehouseError as exc:
+        print(f"storefront: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"storefront: database error: {first}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("storefront: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
