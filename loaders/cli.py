@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import psycopg
 
-from loaders import warehouse
+from loaders import generate, load, warehouse
 from loaders.warehouse import WarehouseError
 
 
@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="the local PostgreSQL warehouse")
     db.add_argument("action", choices=["start", "stop", "status", "env"])
     db.set_defaults(func=cmd_db)
+
+    load.register(sub)
+    generate.register(sub)
 
     dbt = sub.add_parser("dbt", help="run dbt against the warehouse (arguments passed through)")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
