@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import subprocess
 import sys
 from collections.abc import Sequence
 
 import psycopg
 
-from loaders import generate, load, warehouse
+from loaders import dbtrun, demo, generate, load, warehouse
 from loaders.warehouse import WarehouseError
 
 
@@ -28,7 +27,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.action == "start":
         if external is not None:
             warehouse.connect(external).close()
-            print(f"using the server named by PG* variables: {external.describe()} (not starting one)")
+            print(f"using the server named by PG* variables: {external.describe()}")
+            print("(not starting one)")
             return 0
         was_running = server.running()
         target = server.start()
@@ -69,9 +69,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
-    env = warehouse.dbt_env()
-    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
-    return subprocess.call([dbt, *args.dbt_args], env=env, cwd=warehouse.project_dir())
+    return dbtrun.run_dbt(args.dbt_args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(func=cmd_db)
 
     load.register(sub)
+    demo.register(sub)
     generate.register(sub)
 
     dbt = sub.add_parser("dbt", help="run dbt against the warehouse (arguments passed through)")

@@ -252,7 +252,9 @@ class EmbeddedServer:
         """Stop the server cleanly (fast shutdown). Returns False when it was not running."""
         if not self.running():
             return False
-        done = self._binary("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "60", "stop")
+        done = self._binary(
+            "pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "60", "stop"
+        )
         if done.returncode != 0:
             raise WarehouseError(f"PostgreSQL would not stop: {done.stderr.strip()}")
         for _ in range(50):
@@ -269,9 +271,16 @@ class EmbeddedServer:
         return " | ".join(line.strip() for line in text[-lines:]) or "(empty log)"
 
 
+def state_dir() -> Path:
+    """Where the local warehouse keeps its data, socket and log: ``$STOREFRONT_HOME``, else
+    ``<project>/.storefront`` (git-ignored)."""
+    home = os.environ.get("STOREFRONT_HOME")
+    return Path(home).resolve() if home else project_dir() / ".storefront"
+
+
 def local_server() -> EmbeddedServer:
-    """The project's local warehouse under ``.storefront/``."""
-    return EmbeddedServer(project_dir() / ".storefront" / "pgdata")
+    """The project's local warehouse."""
+    return EmbeddedServer(state_dir() / "pgdata")
 
 
 def external_target() -> Target | None:
