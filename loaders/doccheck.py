@@ -5,8 +5,8 @@ Fails (exit 1, one line per problem) when:
 * a column listed in a yml has no description;
 * a model has no primary-key test: a `unique` test on a column (or a `unique_combination_of_columns`
   test) or a `primary_key` constraint;
-* with a catalog (``target/catalog.json`` after `dbt docs generate`, or ``--catalog PATH``): a column
-  the database has for a model is not documented in its yml.
+* with a catalog (``--catalog target/catalog.json`` after `dbt docs generate`): a column the
+  database has for a model is not documented in its yml.
 
 Reads only dbt's artifacts: ``dbt parse`` writes the manifest without touching a database.
 """
