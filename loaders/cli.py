@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import psycopg
 
-from loaders import dbtrun, demo, generate, load, warehouse
+from loaders import dbtrun, demo, generate, load, roles, warehouse
 from loaders.warehouse import WarehouseError
 
 
@@ -65,6 +65,15 @@ def cmd_db(args: argparse.Namespace) -> int:
         for key, value in exports.items():
             print(f"export {key}={shlex.quote(value)}")
         return 0
+    if args.action == "roles":
+        with warehouse.connect(autocommit=True) as conn:
+            for line in roles.ensure_roles(conn):
+                print(line)
+        print("loaders now run as storefront_loader (SET ROLE on the local warehouse; elsewhere")
+        print("  export PGUSER=storefront_loader STOREFRONT_LOADER_PASSWORD=...);")
+        print("dbt as storefront_transformer (DBT_TARGET=prod PGUSER=storefront_transformer);")
+        print("BI tools as storefront_reporter, which reads the marts schema only.")
+        return 0
     raise AssertionError(args.action)
 
 
@@ -80,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     db = sub.add_parser("db", help="the local PostgreSQL warehouse")
-    db.add_argument("action", choices=["start", "stop", "status", "env"])
+    db.add_argument("action", choices=["start", "stop", "status", "env", "roles"])
     db.set_defaults(func=cmd_db)
 
     load.register(sub)
