@@ -1,0 +1,230 @@
+"""Benchmarks (not tests): ``python -m loaders.bench load [--rows N] [--repeat K]``.
+
+``load`` writes an order-lines file of N realistic rows (default 1,000,000, ~116 MB) in a temp
+folder, starts a throwaway PostgreSQL server there, and times side by side, best of K runs each:
+
+* ``psql \\copy`` of the file into a typed table with the file's 16 columns (quantity numeric:
+  COPY cannot read ``1.0`` as an integer), no key;
+* ``psql \\copy`` into a table shaped like ``raw.order_lines`` (same types, ``_batch_id``,
+  ``_line_number`` from an identity, ``_loaded_at``, the same primary key);
+* ``storefront load order-lines FILE`` (the whole command: start-up, hash, checks, ledger, COPY),
+  with its peak resident memory.
+
+It prints rows, seconds, rows/s and the loader's ratio to each psql figure, then stops the server
+and deletes the folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import psycopg
+
+from loaders import warehouse
+
+HEADER = (
+    "Order_Date,Time,Aging,Customer_Id,Gender,Device_Type,Customer_Login_type,"
+    "Product_Category,Product,Sales,Quantity,Discount,Profit,Shipping_Cost,Order_Priority,"
+    "Payment_method"
+)
+CATALOG = {
+    "Auto & Accessories": [
+        ("Car Media Players", 140),
+        ("Car Speakers", 230),
+        ("Tyre", 250),
+        ("Car Pillow & Neck Rest", 60),
+    ],
+    "Fashion": [
+        ("T - Shirts", 65),
+        ("Sports Wear", 120),
+        ("Running Shoes", 180),
+        ("Jeans", 140),
+    ],
+    "Home & Furniture": [
+        ("Sofa Covers", 110),
+        ("Bed Sheets", 85),
+        ("Curtains", 75),
+        ("Dinner Crockery", 95),
+    ],
+    "Electronic": [("Apple Laptop", 240), ("Samsung Mobile", 210), ("Fans", 60), ("Iron", 45)],
+}
+PLAIN_TABLE = """
+create table bench_plain (
+    order_date date, time time, aging numeric, customer_id bigint, gender text, device_type text,
+    customer_login_type text, product_category text, product text, sales numeric,
+    quantity numeric, discount numeric, profit numeric, shipping_cost numeric,
+    order_priority text, payment_method text
+)"""
+KEYED_TABLE = """
+create table bench_keyed (
+    order_date date, time time, aging numeric, customer_id bigint, gender text, device_type text,
+    customer_login_type text, product_category text, product text, sales numeric,
+    quantity numeric, discount numeric, profit numeric, shipping_cost numeric,
+    order_priority text, payment_method text, order_id text,
+    _batch_id bigint not null default 1,
+    _line_number bigint generated always as identity,
+    _loaded_at timestamptz not null default now(),
+    primary key (_batch_id, _line_number)
+)"""
+COLUMNS16 = (
+    "order_date, time, aging, customer_id, gender, device_type, customer_login_type, "
+    "product_category, product, sales, quantity, discount, profit, shipping_cost, "
+    "order_priority, payment_method"
+)
+
+
+def order_line(rnd: random.Random) -> str:
+    """One line in the layout and value ranges of the public 2018 export."""
+    category = rnd.choice(list(CATALOG))
+    product, price = rnd.choice(CATALOG[category])
+    quantity = rnd.randint(1, 5)
+    sales = price + rnd.randint(-10, 10)
+    discount = rnd.choice(("0.1", "0.2", "0.3", "0.4", "0.5"))
+    fields = [
+        f"2018-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+        f"{rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}:{rnd.randint(0, 59):02d}",
+        f"{rnd.randint(1, 10)}.0",
+        str(rnd.randint(10000, 99999)),
+        rnd.choice(("Male", "Female")),
+        rnd.choice(("Web", "Mobile")),
+        rnd.choice(("Member", "Guest", "First SignUp", "New")),
+        category,
+        product,
+        f"{sales}.0",
+        f"{quantity}.0",
+        discount,
+        f"{rnd.randint(-300, 1500) / 10:.1f}",
+        f"{rnd.randint(5, 300) / 10:.1f}",
+        rnd.choice(("Low", "Medium", "High", "Critical")),
+        rnd.choice(("credit_card", "money_order", "e_wallet", "debit_card", "not_defined")),
+    ]
+    if rnd.random() < 0.002:  # a few empty cells, as in the real file
+        fields[rnd.choice((1, 2, 4, 11, 12, 13, 14))] = ""
+    return ",".join(fields) + "\n"
+
+
+def write_order_lines(path: Path, rows: int, seed: int = 2018) -> int:
+    """Write ``rows`` lines (a shuffled pool of distinct lines, repeated); return the size."""
+    rnd = random.Random(seed)
+    pool = [order_line(rnd).encode() for _ in range(min(rows, 50_000))]
+    with open(path, "wb") as handle:
+        handle.write(HEADER.encode() + b"\n")
+        written = 0
+        while written < rows:
+            take = min(len(pool), rows - written)
+            rnd.shuffle(pool)
+            handle.write(b"".join(pool[:take]))
+            written += take
+    return path.stat().st_size
+
+
+def run_timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, peak RSS in KB, stdout). Fails loudly."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed: {err.strip() or out.strip()}")
+    return seconds, usage.ru_maxrss, out
+
+
+def bench_load(rows: int, repeat: int) -> None:
+    root = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
+    server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
+    try:
+        data = root / "order_lines.csv"
+        started = time.perf_counter()
+        size = write_order_lines(data, rows)
+        print(
+            f"data: {rows:,} rows, {size / 1e6:.1f} MB written in "
+            f"{time.perf_counter() - started:.1f} s ({data})"
+        )
+        target = server.start("bench")
+        env = {**os.environ, **target.env(), "STOREFRONT_PROJECT_DIR": str(warehouse.project_dir())}
+        psql = str(warehouse.bin_dir() / "psql")
+        with psycopg.connect(target.conninfo(), autocommit=True) as conn:
+            conn.execute(PLAIN_TABLE)
+            conn.execute(KEYED_TABLE)
+            from loaders.load import ensure_raw_schema
+
+            ensure_raw_schema(conn)
+            best: dict[str, float] = {}
+            peak_rss = 0
+            for _ in range(repeat):
+                for name, table in (("plain", "bench_plain"), ("keyed", "bench_keyed")):
+                    conn.execute(f"truncate {table}")
+                    conn.execute("checkpoint")
+                    copy = (
+                        f"\\copy {table} ({COLUMNS16}) from '{data}' with (format csv, header true)"
+                    )
+                    seconds, _, _ = run_timed(
+                        [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", copy], env
+                    )
+                    best[name] = min(best.get(name, seconds), seconds)
+                conn.execute(
+                    "truncate raw.order_lines, raw.rejected_rows, raw.load_batches cascade"
+                )
+                conn.execute("checkpoint")
+                seconds, rss, out = run_timed(
+                    [sys.executable, "-m", "loaders.cli", "load", "order-lines", str(data)], env
+                )
+                if "loaded as batch" not in out or f"{rows:,} loaded" not in out:
+                    raise SystemExit(f"bench: unexpected loader output: {out.strip()}")
+                best["loader"] = min(best.get("loader", seconds), seconds)
+                inside = float(re.search(r" in ([\d.]+) s ", out).group(1))
+                best["inside"] = min(best.get("inside", inside), inside)
+                peak_rss = max(peak_rss, rss)
+            loaded = conn.execute("select count(*) from raw.order_lines").fetchone()[0]
+            assert loaded == rows, (loaded, rows)
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"best of {repeat} runs each, {rows:,} rows, {os.cpu_count()} cores, load {load}:")
+    print(f"  {'':44} {'seconds':>8} {'rows/s':>10} {'loader ratio':>13}")
+    lines = (
+        ("psql \\copy, typed table (16 columns, no key)", best["plain"]),
+        ("psql \\copy, raw.order_lines shape (with key)", best["keyed"]),
+        ("storefront load order-lines (whole command)", best["loader"]),
+    )
+    for label, seconds in lines:
+        ratio = best["loader"] / seconds
+        print(f"  {label:44} {seconds:8.2f} {rows / seconds:10,.0f} {ratio:12.2f}x")
+    print(
+        f"  the loader's own time (without interpreter start-up and imports): "
+        f"{best['inside']:.2f} s; peak RSS {peak_rss / 1024:.0f} MB"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m loaders.bench", description=__doc__.split("\n")[0]
+    )
+    sub = parser.add_subparsers(dest="what", required=True)
+    load = sub.add_parser("load", help="the order-lines loader against psql \\copy")
+    load.add_argument("--rows", type=int, default=1_000_000)
+    load.add_argument("--repeat", type=int, default=3, help="runs of each, best kept (default 3)")
+    args = parser.parse_args(argv)
+    if args.what == "load":
+        bench_load(args.rows, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
