@@ -1,0 +1,74 @@
+with
+
+order_lines as (
+    select * from {{ ref('stg_shop__order_lines') }}
+),
+
+load_batches as (
+    select * from {{ ref('stg_loader__load_batches') }}
+),
+
+-- Only lines of batches the ledger records as loaded go on (the loader lands no others;
+-- assert_order_lines_come_from_loaded_batches fails the build if it ever did).
+loaded_lines as (
+    select order_lines.*
+    from order_lines
+    inner join load_batches on order_lines.batch_id = load_batches.batch_id
+    where load_batches.status = 'loaded'
+),
+
+-- An order is its Order_Id when the export has one, else (customer, day, time).
+-- Dates and times are formatted with to_char so the key text never depends on DateStyle.
+identified as (
+    select
+        *,
+        case
+            when order_id is not null then 'order_id=' || order_id
+            else
+                'customer_id=' || customer_id
+                || ';order_date=' || to_char(order_date, 'YYYY-MM-DD')
+                || ';order_time=' || coalesce(to_char(order_time, 'HH24:MI:SS'), '')
+        end as order_key
+    from loaded_lines
+),
+
+final as (
+    select
+        -- ids
+        {{ surrogate_key(['batch_id', 'line_number']) }} as order_line_sk,
+        {{ surrogate_key(['order_key']) }} as order_sk,
+        {{ surrogate_key(['product_category', 'product_name']) }} as product_sk,
+        {{ surrogate_key(['product_category']) }} as category_sk,
+        order_key,
+        order_id,
+        customer_id,
+
+        -- dimensions
+        product_category,
+        product_name,
+        gender,
+        device_type,
+        login_type,
+        order_priority,
+        payment_method,
+
+        -- measures
+        sales,
+        quantity,
+        discount_rate,
+        profit,
+        shipping_cost,
+        aging_days,
+
+        -- dates and times
+        order_date,
+        order_time,
+
+        -- metadata
+        batch_id,
+        line_number,
+        loaded_at
+    from identified
+)
+
+select * from final

@@ -1,0 +1,241 @@
+"""The dbt project as a whole, built once on an empty warehouse.
+
+`dbt build` must succeed on an empty `raw.order_lines` (every mart empty); the built tables carry
+their primary keys, foreign keys and indexes; every model and column is documented, every model
+has a primary-key test; the static docs site is written. Exact values on real data are in
+test_e2e_order_lines.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from conftest import run_dbt
+from loaders import load
+
+CORE = ["categories", "customers", "order_lines", "orders", "products"]
+MARTS = [
+    "business_summary",
+    "category_performance",
+    "customer_lifetime_value",
+    "customer_segments",
+    "discount_impact",
+    "orders_by_priority",
+    "product_performance",
+    "revenue_daily",
+    "revenue_monthly",
+]
+
+
+@pytest.fixture(scope="module")
+def project(fresh_db, tmp_path_factory):
+    """An empty raw schema (created by the loader's own code), one build, the static docs."""
+    folder = tmp_path_factory.mktemp("dbt")
+    with psycopg.connect(fresh_db.conninfo(), autocommit=True) as conn:
+        load.ensure_raw_schema(conn)
+    paths = ("--target-path", str(folder / "target"), "--log-path", str(folder / "logs"))
+    run_dbt("build", *paths, target=fresh_db)
+    results = json.loads((folder / "target" / "run_results.json").read_text())["results"]
+    run_dbt("docs", "generate", "--static", *paths, target=fresh_db)
+    with psycopg.connect(fresh_db.conninfo(), autocommit=True) as conn:
+        yield {
+            "conn": conn,
+            "results": results,
+            "target": folder / "target",
+            "manifest": json.loads((folder / "target" / "manifest.json").read_text()),
+            "catalog": json.loads((folder / "target" / "catalog.json").read_text()),
+        }
+
+
+def models(manifest: dict) -> dict[str, dict]:
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["package_name"] == "storefront"
+    }
+
+
+def test_build_on_an_empty_warehouse_succeeds_and_every_mart_is_empty(project):
+    statuses = {r["unique_id"]: r["status"] for r in project["results"]}
+    failed = {u: s for u, s in statuses.items() if s not in ("success", "pass", "no-op")}
+    assert not failed
+    assert sum(u.startswith("model.") for u in statuses) >= len(CORE) + len(MARTS) + 2
+    for schema, tables in (("core", CORE), ("marts", MARTS)):
+        for table in tables:
+            count = project["conn"].execute(f"select count(*) from {schema}.{table}").fetchone()
+            assert count == (0,), f"{schema}.{table}"
+
+
+def test_core_tables_have_primary_and_foreign_keys(project):
+    found = project["conn"].execute(
+        """
+        select
+            source.relname,
+            constraints.contype,
+            (
+                select string_agg(attribute.attname, ',' order by key.ordinality)
+                from unnest(constraints.conkey) with ordinality as key (attnum, ordinality)
+                inner join pg_attribute as attribute
+                    on attribute.attrelid = constraints.conrelid
+                    and attribute.attnum = key.attnum
+            ),
+            referenced.relname
+        from pg_constraint as constraints
+        inner join pg_class as source on constraints.conrelid = source.oid
+        inner join pg_namespace as namespace on source.relnamespace = namespace.oid
+        left join pg_class as referenced on constraints.confrelid = referenced.oid
+        where namespace.nspname = 'core' and constraints.contype in ('p', 'f')
+        """
+    ).fetchall()
+    assert sorted(found, key=lambda row: (row[0], row[1], row[2])) == [
+        ("categories", "p", "category_sk", None),
+        ("customers", "p", "customer_id", None),
+        ("order_lines", "f", "customer_id", "customers"),
+        ("order_lines", "f", "order_sk", "orders"),
+        ("order_lines", "f", "product_sk", "products"),
+        ("order_lines", "p", "order_line_sk", None),
+        ("orders", "f", "customer_id", "customers"),
+        ("orders", "p", "order_sk", None),
+        ("products", "f", "category_sk", "categories"),
+        ("products", "p", "product_sk", None),
+    ]
+
+
+def index_columns(conn: psycopg.Connection, schema: str) -> set[tuple[str, str, bool]]:
+    """(table, indexed columns, unique) of every index in ``schema``."""
+    return {
+        (table, re.search(r"\((.*)\)", definition).group(1), " UNIQUE " in definition)
+        for table, definition in conn.execute(
+            "select tablename, indexdef from pg_indexes where schemaname = %s", (schema,)
+        )
+    }
+
+
+def test_core_foreign_keys_and_mart_lookup_columns_are_indexed(project):
+    core = index_columns(project["conn"], "core")
+    for table, column in [
+        ("order_lines", "order_sk"),
+        ("order_lines", "product_sk"),
+        ("order_lines", "customer_id"),
+        ("orders", "customer_id"),
+        ("products", "category_sk"),
+    ]:
+        assert (table, column, False) in core, (table, column)
+    marts = index_columns(project["conn"], "marts")
+    assert {
+        ("revenue_daily", "date_day", True),
+        ("revenue_monthly", "month_start", True),
+        ("customer_lifetime_value", "customer_id", True),
+        ("customer_lifetime_value", "revenue_rank", False),
+        ("customer_segments", "segment_type, segment", True),
+        ("category_performance", "product_category", True),
+        ("product_performance", "product_category, product", True),
+        ("product_performance", "revenue_rank", False),
+        ("discount_impact", "discount_rate", True),
+        ("orders_by_priority", "order_priority", True),
+    } <= marts
+
+
+def test_core_and_marts_enforce_their_contracts(project):
+    for name, node in models(project["manifest"]).items():
+        layer = Path(node["original_file_path"]).parts[1]
+        if layer in ("core", "marts"):
+            assert node["config"]["contract"]["enforced"], name
+            assert node["config"]["materialized"] == "table", name
+            assert all(column["data_type"] for column in node["columns"].values()), name
+
+
+def test_every_model_and_every_column_is_documented(project):
+    manifest, catalog = project["manifest"], project["catalog"]
+    for name, node in models(manifest).items():
+        assert node["description"].strip(), name
+        documented = {c: v["description"].strip() for c, v in node["columns"].items()}
+        assert all(documented.values()), name
+        built = catalog["nodes"].get(node["unique_id"])
+        if built is not None:  # ephemeral models are not in the catalog
+            assert set(built["columns"]) == set(documented), name
+    for source in manifest["sources"].values():
+        assert source["description"].strip() and source["source_description"].strip()
+        assert all(c["description"].strip() for c in source["columns"].values()), source["name"]
+        built = catalog["sources"][source["unique_id"]]
+        assert set(built["columns"]) == set(source["columns"]), source["name"]
+
+
+def test_every_built_model_has_a_primary_key_test(project):
+    manifest = project["manifest"]
+    key_tests: dict[str, set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("test_metadata"):
+            test_name = node["test_metadata"]["name"]
+            if test_name in ("unique", "unique_combination_of_columns", "not_null"):
+                key_tests.setdefault(node["attached_node"], set()).add(test_name)
+    for name, node in models(manifest).items():
+        if node["config"]["materialized"] == "ephemeral":
+            continue
+        tests = key_tests.get(node["unique_id"], set())
+        assert {"unique", "not_null"} <= tests or "unique_combination_of_columns" in tests, name
+
+
+def test_unit_tests_prove_the_logic_the_issue_names(project):
+    unit_tests = {
+        node["name"]: node["model"] for node in project["manifest"]["unit_tests"].values()
+    }
+    assert unit_tests == {
+        "order_identity_with_and_without_order_id": "int_order_lines_keyed",
+        "revenue_daily_fills_gaps_and_averages_7_days_from_range_start": "revenue_daily",
+        "revenue_monthly_growth_against_previous_month": "revenue_monthly",
+        "customer_lifetime_value_rank_ties": "customer_lifetime_value",
+        "category_performance_margin_share_and_rank": "category_performance",
+        "discount_impact_rounds_rates_and_averages_per_line": "discount_impact",
+    }
+
+
+def test_sources_declare_freshness_on_loaded_at(project):
+    source = project["manifest"]["sources"]["source.storefront.shop.order_lines"]
+    assert source["loaded_at_field"] == "_loaded_at"
+    assert source["freshness"]["warn_after"] == {"count": 1, "period": "day"}
+    assert source["freshness"]["error_after"] == {"count": 7, "period": "day"}
+
+
+def ancestors(manifest: dict, unique_id: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [unique_id]
+    while stack:
+        for parent in manifest["parent_map"].get(stack.pop(), []):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def test_lineage_runs_from_raw_through_staging_and_core_to_every_mart(project):
+    manifest = project["manifest"]
+    for mart in MARTS:
+        upstream = ancestors(manifest, f"model.storefront.{mart}")
+        assert {
+            "source.storefront.shop.order_lines",
+            "model.storefront.stg_shop__order_lines",
+            "model.storefront.int_order_lines_keyed",
+        } <= upstream, mart
+        assert any(u in upstream for u in (f"model.storefront.{t}" for t in CORE)), mart
+    consumers = {
+        parent
+        for exposure in manifest["exposures"].values()
+        for parent in exposure["depends_on"]["nodes"]
+    }
+    assert consumers == {f"model.storefront.{mart}" for mart in MARTS}
+
+
+def test_static_docs_site_is_written(project):
+    site = project["target"] / "static_index.html"
+    text = site.read_text(encoding="utf-8")
+    assert len(text) > 1_000_000  # the app with the manifest and catalog inlined
+    for needle in ("Storefront Analytics", "revenue_daily", "stg_shop__order_lines"):
+        assert needle in text, needle
+    analyses = project["target"] / "compiled" / "storefront" / "analyses"
+    assert len(list(analyses.glob("q*.sql"))) == 10
