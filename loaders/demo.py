@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -11,10 +13,16 @@ from psycopg import sql
 from loaders import dbtrun, warehouse
 
 LAYERS = ("raw", "staging", "core", "marts", "snapshots")
+# (mart, order by, columns shown)
 SHOWCASE = (
-    ("marts.revenue_monthly", "month_start"),
-    ("marts.category_performance", "revenue_rank"),
-    ("marts.customer_lifetime_value", "revenue_rank"),
+    ("marts.revenue_monthly", "month_start",
+     ("month_start", "order_count", "units_sold", "revenue", "profit", "revenue_mom_growth")),
+    ("marts.category_performance", "revenue_rank",
+     ("product_category", "order_count", "units_sold", "revenue", "profit", "profit_margin",
+      "revenue_share")),
+    ("marts.customer_lifetime_value", "revenue_rank",
+     ("revenue_rank", "customer_id", "order_count", "lifetime_revenue", "lifetime_profit",
+      "first_order_date", "last_order_date")),
 )
 
 
@@ -44,19 +52,22 @@ def layer_counts(conn: psycopg.Connection) -> list[tuple[str, int, int]]:
     return found
 
 
-def show_table(conn: psycopg.Connection, relation: str, order_by: str, limit: int = 5) -> None:
+def show_table(
+    conn: psycopg.Connection, relation: str, order_by: str, columns: tuple[str, ...],
+    limit: int = 5,
+) -> None:
     schema, name = relation.split(".")
     exists = conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0]
     if exists is None:
         return
     cursor = conn.execute(
-        sql.SQL("select * from {}.{} order by {} limit {}").format(
+        sql.SQL("select {} from {}.{} order by {} limit {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
             sql.Identifier(schema), sql.Identifier(name), sql.Identifier(order_by),
             sql.Literal(limit),
         )
     )
-    columns = [c.name for c in cursor.description][:7]
-    rows = [[str(v) for v in row[:7]] for row in cursor.fetchall()]
+    rows = [["" if v is None else str(v) for v in row] for row in cursor.fetchall()]
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)
               for i, c in enumerate(columns)]
     print(f"\n{relation} (first {limit} by {order_by})")
@@ -70,18 +81,39 @@ def summary(target: warehouse.Target) -> None:
         print("\nRows per layer:")
         for schema, relations, rows in layer_counts(conn):
             print(f"  {schema:<10} {relations:>3} relations {rows:>12,} rows")
-        for relation, order_by in SHOWCASE:
-            show_table(conn, relation, order_by)
-    docs = warehouse.project_dir() / "target" / "static_index.html"
+        for relation, order_by, columns in SHOWCASE:
+            show_table(conn, relation, order_by, columns)
+    docs = Path(os.environ.get("DBT_TARGET_PATH") or warehouse.project_dir() / "target")
+    docs = docs / "static_index.html"
     print(f"\nDocs site (opens offline): {docs}")
     print(f"Warehouse: {target.describe()}")
     print('Query it: eval "$(storefront db env)" && psql')
+
+
+def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) -> bool:
+    """Generate the demo shop once (kept in ``folder``) and load it; files already loaded are
+    skipped by the loader. Returns False when a file failed or was rejected."""
+    from loaders import generate, load
+
+    if not (folder / generate.STATE_FILE).is_file():
+        step(f"storefront generate --out {folder} --order-lines {order_lines:,}")
+        made = generate.generate(folder, order_lines=order_lines, force=True)
+        print(f"{made.order_lines:,} order lines in {made.seconds:.1f} s")
+    step(f"storefront load order-lines {folder}/order_lines.csv")
+    results = load.load_paths(
+        target, "order-lines", [folder / "order_lines.csv"], report=lambda r: print(r.summary())
+    )
+    return all(result.ok for result in results)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     target = warehouse.resolve()
     print(f"warehouse: {target.describe()}")
+    folder = args.data or warehouse.project_dir() / "data" / "demo"
+    if not generate_and_load(target, folder, args.order_lines):
+        print("storefront demo: loading failed (see above)")
+        return 1
     for title, dbt_args in (
         ("dbt build", ["build"]),
         ("dbt docs generate --static", ["docs", "generate", "--static"]),
@@ -98,4 +130,11 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="run the whole pipeline on the warehouse and summarize")
+    demo.add_argument(
+        "--order-lines", type=int, default=100_000,
+        help="size of the generated shop (default 100,000 order lines)",
+    )
+    demo.add_argument(
+        "--data", type=Path, help="where the generated feeds are kept (default data/demo)"
+    )
     demo.set_defaults(func=run_demo)
