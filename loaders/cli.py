@@ -55,7 +55,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(f"local warehouse {state} (data {server.pgdata}); start it: storefront db start")
         return 3
     if args.action == "env":
-        target = warehouse.resolve(start=True)
+        target = warehouse.as_role(warehouse.resolve(start=True), roles.TRANSFORMER)
         exports = dict(target.env())
         exports["DBT_PROFILES_DIR"] = os.environ.get(
             "DBT_PROFILES_DIR", str(warehouse.project_dir() / "profiles")

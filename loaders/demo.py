@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from loaders import dbtrun, warehouse
+from loaders import dbtrun, roles, warehouse
 
 LAYERS = ("raw", "staging", "core", "marts", "snapshots")
 # (mart, order by, columns shown)
@@ -110,6 +110,9 @@ def run_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     target = warehouse.resolve()
     print(f"warehouse: {target.describe()}")
+    if target.embedded:
+        with warehouse.connect(target, autocommit=True) as conn:
+            roles.ensure_roles(conn)
     folder = args.data or warehouse.project_dir() / "data" / "demo"
     if not generate_and_load(target, folder, args.order_lines):
         print("storefront demo: loading failed (see above)")

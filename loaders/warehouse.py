@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg
@@ -245,7 +245,11 @@ class EmbeddedServer:
                     f"PostgreSQL would not start (data {self.pgdata}); log tail: {self.log_tail()}"
                 )
         target = self.target(dbname)
-        ensure_database(target)
+        if ensure_database(target) and not self.throwaway:
+            from loaders import roles
+
+            with psycopg.connect(target.conninfo(), autocommit=True) as conn:
+                roles.ensure_roles(conn)
         return target
 
     def stop(self) -> bool:
@@ -337,17 +341,39 @@ def explain(exc: psycopg.Error, target: Target) -> WarehouseError:
     return WarehouseError(f"cannot connect to {where}: {reason}")
 
 
-def connect(target: Target | None = None, **kwargs) -> psycopg.Connection:
-    """A psycopg connection to ``target`` (default: the resolved warehouse, started if local)."""
-    target = target or resolve()
+def role_exists(target: Target, role: str) -> bool:
+    try:
+        with psycopg.connect(target.conninfo()) as conn:
+            found = conn.execute("select 1 from pg_roles where rolname = %s", (role,))
+            return found.fetchone() is not None
+    except psycopg.OperationalError as exc:
+        raise explain(exc, target) from None
+
+
+def as_role(target: Target, role: str | None) -> Target:
+    """The target to use for work done as ``role`` (loader, transformer): on the local warehouse,
+    which trusts its own socket, connect as that role once `storefront db roles` created it; on
+    any other server the user chooses by PGUSER (and PGPASSWORD), so the target is unchanged."""
+    if role is None or not target.embedded or target.user == role:
+        return target
+    return replace(target, user=role) if role_exists(target, role) else target
+
+
+def connect(
+    target: Target | None = None, *, role: str | None = None, **kwargs
+) -> psycopg.Connection:
+    """A psycopg connection to ``target`` (default: the resolved warehouse, started if local),
+    as ``role`` where :func:`as_role` says so."""
+    target = as_role(target or resolve(), role)
     try:
         return psycopg.connect(target.conninfo(), **kwargs)
     except psycopg.OperationalError as exc:
         raise explain(exc, target) from None
 
 
-def ensure_database(target: Target) -> None:
-    """Create ``target.dbname`` on a server we own (the embedded one) if it is missing."""
+def ensure_database(target: Target) -> bool:
+    """Create ``target.dbname`` on a server we own (the embedded one) if it is missing; True
+    when it was created."""
     try:
         with psycopg.connect(target.conninfo("postgres"), autocommit=True) as conn:
             exists = conn.execute(
@@ -359,6 +385,7 @@ def ensure_database(target: Target) -> None:
                         psycopg.sql.Identifier(target.dbname)
                     )
                 )
+            return not exists
     except psycopg.OperationalError as exc:
         raise explain(exc, target) from None
 
@@ -366,7 +393,9 @@ def ensure_database(target: Target) -> None:
 def dbt_env(target: Target | None = None) -> dict[str, str]:
     """The environment for a dbt subprocess: the PG* variables of the target and the project's
     profile (``profiles.example.yml`` is read through DBT_PROFILES_DIR unless the user set one)."""
-    target = target or resolve()
+    from loaders.roles import TRANSFORMER
+
+    target = as_role(target or resolve(), TRANSFORMER)
     env = dict(os.environ)
     env.update(target.env())
     env.setdefault("DBT_PROFILES_DIR", str(project_dir() / "profiles"))

@@ -70,11 +70,12 @@ def test_lifecycle_start_twice_env_stop_keeps_data(tmp_path, pg_server):
 
         shell = exports(cli(env, "db", "env").stdout)
         assert shell["PGDATABASE"] == "storefront"
-        assert shell["PGUSER"] == "postgres"
+        # the local warehouse comes with its least-privilege roles; shells work as dbt does
+        assert shell["PGUSER"] == "storefront_transformer"
         assert Path(shell["DBT_PROFILES_DIR"], "profiles.yml").is_file()
         assert str(warehouse.bin_dir()) in shell["PATH"]
         conninfo = psycopg.conninfo.make_conninfo(
-            host=shell["PGHOST"], port=shell["PGPORT"], user=shell["PGUSER"],
+            host=shell["PGHOST"], port=shell["PGPORT"], user="postgres",
             dbname=shell["PGDATABASE"],
         )
         with psycopg.connect(conninfo, autocommit=True) as conn:
