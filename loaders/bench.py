@@ -1,17 +1,21 @@
-"""Benchmarks (not tests): ``python -m loaders.bench load [--rows N] [--repeat K]``.
+"""Benchmarks (not tests): ``python -m loaders.bench [generate | load | feeds]`` (``make bench``).
 
-``load`` writes an order-lines file of N realistic rows (default 1,000,000, ~116 MB) in a temp
-folder, starts a throwaway PostgreSQL server there, and times side by side, best of K runs each:
+Without a subcommand, all three run, the generated folder serving ``feeds``:
 
-* ``psql \\copy`` of the file into a typed table with the file's 16 columns (quantity numeric:
-  COPY cannot read ``1.0`` as an integer), no key;
-* ``psql \\copy`` into a table shaped like ``raw.order_lines`` (same types, ``_batch_id``,
-  ``_line_number`` from an identity, ``_loaded_at``, the same primary key);
-* ``storefront load order-lines FILE`` (the whole command: start-up, hash, checks, ledger, COPY),
-  with its peak resident memory.
+``generate [--rows N]``
+    the synthetic shop: a year sized to N order lines (default 1,000,000), seconds and rows/s.
+``load [--rows N] [--repeat K]``
+    an order-lines file of N realistic rows (default 1,000,000, ~116 MB) loaded side by side,
+    best of K runs each, on a throwaway server: ``psql \\copy`` into a typed table of the 16
+    columns (quantity numeric: COPY cannot read ``1.0`` as an integer), no key; ``psql \\copy``
+    into a table shaped like ``raw.order_lines`` (same types, ``_batch_id``, ``_line_number``
+    from an identity, ``_loaded_at``, the same BRIN index); and the whole ``storefront load
+    order-lines FILE`` command, with its peak resident memory. Prints the loader's ratio to each.
+``feeds [--rows N | --folder DIR]``
+    ``storefront load DIR`` (the whole command) of a generated dataset of N order lines (every
+    feed), or of DIR: rows per feed and rows/s.
 
-It prints rows, seconds, rows/s and the loader's ratio to each psql figure, then stops the server
-and deletes the folder.
+Every server and file lives in a temporary folder, deleted at the end.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -65,17 +70,17 @@ create table bench_plain (
     quantity numeric, discount numeric, profit numeric, shipping_cost numeric,
     order_priority text, payment_method text
 )"""
-KEYED_TABLE = """
-create table bench_keyed (
+SHAPED_TABLE = """
+create table bench_shaped (
     order_date date, time time, aging numeric, customer_id bigint, gender text, device_type text,
     customer_login_type text, product_category text, product text, sales numeric,
     quantity numeric, discount numeric, profit numeric, shipping_cost numeric,
     order_priority text, payment_method text, order_id text,
     _batch_id bigint not null default 1,
     _line_number bigint generated always as identity,
-    _loaded_at timestamptz not null default now(),
-    primary key (_batch_id, _line_number)
-)"""
+    _loaded_at timestamptz not null default now()
+);
+create index on bench_shaped using brin (_batch_id)"""
 COLUMNS16 = (
     "order_date, time, aging, customer_id, gender, device_type, customer_login_type, "
     "product_category, product, sales, quantity, discount, profit, shipping_cost, "
@@ -143,86 +148,180 @@ def run_timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, int, 
     return seconds, usage.ru_maxrss, out
 
 
-def bench_load(rows: int, repeat: int) -> None:
-    root = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
+@contextmanager
+def throwaway_server(root: Path) -> Iterator[tuple[warehouse.Target, dict[str, str]]]:
+    """A PostgreSQL server in ``root`` for one benchmark: its target and the environment that
+    points commands at it. Stopped at the end."""
     server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
+    try:
+        target = server.start("bench")
+        env = {**os.environ, **target.env(), "STOREFRONT_PROJECT_DIR": str(warehouse.project_dir())}
+        yield target, env
+    finally:
+        server.stop()
+
+
+def load_average() -> str:
+    if not hasattr(os, "getloadavg"):
+        return "?"
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def bench_load(rows: int, repeat: int) -> dict[str, float]:
+    """The order-lines loader against ``psql \\copy`` (see the module docstring)."""
+    root = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
     try:
         data = root / "order_lines.csv"
         started = time.perf_counter()
         size = write_order_lines(data, rows)
         print(
-            f"data: {rows:,} rows, {size / 1e6:.1f} MB written in "
-            f"{time.perf_counter() - started:.1f} s ({data})"
+            f"load: {rows:,} order lines, {size / 1e6:.1f} MB written in "
+            f"{time.perf_counter() - started:.1f} s"
         )
-        target = server.start("bench")
-        env = {**os.environ, **target.env(), "STOREFRONT_PROJECT_DIR": str(warehouse.project_dir())}
-        psql = str(warehouse.bin_dir() / "psql")
-        with psycopg.connect(target.conninfo(), autocommit=True) as conn:
-            conn.execute(PLAIN_TABLE)
-            conn.execute(KEYED_TABLE)
-            from loaders.load import ensure_raw_schema
-
-            ensure_raw_schema(conn)
-            best: dict[str, float] = {}
-            peak_rss = 0
-            for _ in range(repeat):
-                for name, table in (("plain", "bench_plain"), ("keyed", "bench_keyed")):
-                    conn.execute(f"truncate {table}")
-                    conn.execute("checkpoint")
-                    copy = (
-                        f"\\copy {table} ({COLUMNS16}) from '{data}' with (format csv, header true)"
-                    )
-                    seconds, _, _ = run_timed(
-                        [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", copy], env
-                    )
-                    best[name] = min(best.get(name, seconds), seconds)
-                conn.execute(
-                    "truncate raw.order_lines, raw.rejected_rows, raw.load_batches cascade"
-                )
-                conn.execute("checkpoint")
-                seconds, rss, out = run_timed(
-                    [sys.executable, "-m", "loaders.cli", "load", "order-lines", str(data)], env
-                )
-                if "loaded as batch" not in out or f"{rows:,} loaded" not in out:
-                    raise SystemExit(f"bench: unexpected loader output: {out.strip()}")
-                best["loader"] = min(best.get("loader", seconds), seconds)
-                inside = float(re.search(r" in ([\d.]+) s ", out).group(1))
-                best["inside"] = min(best.get("inside", inside), inside)
-                peak_rss = max(peak_rss, rss)
-            loaded = conn.execute("select count(*) from raw.order_lines").fetchone()[0]
-            assert loaded == rows, (loaded, rows)
+        with throwaway_server(root) as (target, env):
+            best, peak_rss = _bench_load_runs(target, env, data, rows, repeat)
     finally:
-        server.stop()
         shutil.rmtree(root, ignore_errors=True)
 
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    print(f"best of {repeat} runs each, {rows:,} rows, {os.cpu_count()} cores, load {load}:")
-    print(f"  {'':44} {'seconds':>8} {'rows/s':>10} {'loader ratio':>13}")
+    print(f"  best of {repeat} runs each, {os.cpu_count()} cores, load average {load_average()}:")
+    print(f"  {'':48} {'seconds':>8} {'rows/s':>10} {'loader ratio':>13}")
     lines = (
         ("psql \\copy, typed table (16 columns, no key)", best["plain"]),
-        ("psql \\copy, raw.order_lines shape (with key)", best["keyed"]),
+        ("psql \\copy, raw.order_lines shape (BRIN on batch)", best["shaped"]),
         ("storefront load order-lines (whole command)", best["loader"]),
     )
     for label, seconds in lines:
         ratio = best["loader"] / seconds
-        print(f"  {label:44} {seconds:8.2f} {rows / seconds:10,.0f} {ratio:12.2f}x")
+        print(f"  {label:48} {seconds:8.2f} {rows / seconds:10,.0f} {ratio:12.2f}x")
     print(
         f"  the loader's own time (without interpreter start-up and imports): "
         f"{best['inside']:.2f} s; peak RSS {peak_rss / 1024:.0f} MB"
     )
+    return {**best, "ratio_plain": best["loader"] / best["plain"],
+            "ratio_shaped": best["loader"] / best["shaped"]}
+
+
+def _bench_load_runs(
+    target: warehouse.Target, env: dict[str, str], data: Path, rows: int, repeat: int
+) -> tuple[dict[str, float], int]:
+    psql = str(warehouse.bin_dir() / "psql")
+    best: dict[str, float] = {}
+    peak_rss = 0
+    with psycopg.connect(target.conninfo(), autocommit=True) as conn:
+        conn.execute(PLAIN_TABLE)
+        conn.execute(SHAPED_TABLE)
+        from loaders.load import ensure_raw_schema
+
+        ensure_raw_schema(conn)
+        for _ in range(repeat):
+            for name, table in (("plain", "bench_plain"), ("shaped", "bench_shaped")):
+                conn.execute(f"truncate {table}")
+                conn.execute("checkpoint")
+                copy = f"\\copy {table} ({COLUMNS16}) from '{data}' with (format csv, header true)"
+                seconds, _, _ = run_timed(
+                    [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", copy], env
+                )
+                best[name] = min(best.get(name, seconds), seconds)
+            conn.execute("truncate raw.order_lines, raw.rejected_rows, raw.load_batches cascade")
+            conn.execute("checkpoint")
+            seconds, rss, out = run_timed(
+                [sys.executable, "-m", "loaders.cli", "load", "order-lines", str(data)], env
+            )
+            if "loaded as batch" not in out or f"{rows:,} loaded" not in out:
+                raise SystemExit(f"bench: unexpected loader output: {out.strip()}")
+            best["loader"] = min(best.get("loader", seconds), seconds)
+            inside = float(re.search(r" in ([\d.]+) s ", out).group(1))
+            best["inside"] = min(best.get("inside", inside), inside)
+            peak_rss = max(peak_rss, rss)
+        loaded = conn.execute("select count(*) from raw.order_lines").fetchone()[0]
+        assert loaded == rows, (loaded, rows)
+    return best, peak_rss
+
+
+def bench_generate(rows: int, keep: Path | None = None) -> None:
+    """Generation throughput (:mod:`loaders.bench_generate`), in a process of its own: this one
+    stays small, so the peak memory measured of the commands it starts later is theirs."""
+    command = [sys.executable, "-m", "loaders.bench_generate", str(rows)]
+    subprocess.run([*command, str(keep)] if keep is not None else command, check=True)
+
+
+def bench_feeds(folder: Path | None, rows: int) -> dict[str, float]:
+    """``storefront load DIR`` of every feed of a generated dataset (``rows`` order lines, made
+    here unless ``folder`` is given)."""
+    from loaders import feeds
+
+    root = Path(tempfile.mkdtemp(prefix="storefront-bench-feeds-"))
+    try:
+        if folder is None:
+            folder = root / "data"
+            print(f"feeds: generating {rows:,} order lines ...", flush=True)
+            subprocess.run(
+                [sys.executable, "-m", "loaders.cli", "generate", "--out", str(folder),
+                 "--order-lines", str(rows)],
+                check=True, stdout=subprocess.DEVNULL,
+            )
+        size = sum(p.stat().st_size for p in folder.rglob("*.csv"))
+        with throwaway_server(root) as (target, env):
+            seconds, rss, out = run_timed(
+                [sys.executable, "-m", "loaders.cli", "load", str(folder)], env
+            )
+            with psycopg.connect(target.conninfo(), autocommit=True) as conn:
+                counts = {
+                    feed.table: conn.execute(
+                        f"select count(*) from raw.{feed.table}"  # noqa: S608 (declared names)
+                    ).fetchone()[0]
+                    for feed in feeds.FEEDS.values()
+                }
+                files = conn.execute(
+                    "select count(*) from raw.load_batches where status = 'loaded'"
+                ).fetchone()[0]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    total = sum(counts.values())
+    print(
+        f"feeds: storefront load DIR (whole command): {files} files, {total:,} rows, "
+        f"{size / 1e6:.1f} MB in {seconds:.2f} s ({total / seconds:,.0f} rows/s, "
+        f"{size / 1e6 / seconds:.0f} MB/s); peak RSS {rss / 1024:.0f} MB; "
+        f"load average {load_average()}"
+    )
+    for table, count in counts.items():
+        print(f"  raw.{table:<24} {count:>12,} rows")
+    return {"seconds": seconds, "rows": total, "rows_per_second": total / seconds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m loaders.bench", description=__doc__.split("\n")[0]
+        prog="python -m loaders.bench",
+        description="Benchmarks: generation, the order-lines loader against psql \\copy, "
+        "loading every feed. Without a subcommand, all three.",
     )
-    sub = parser.add_subparsers(dest="what", required=True)
+    sub = parser.add_subparsers(dest="what")
+    gen = sub.add_parser("generate", help="generation throughput")
+    gen.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
     load = sub.add_parser("load", help="the order-lines loader against psql \\copy")
     load.add_argument("--rows", type=int, default=1_000_000)
     load.add_argument("--repeat", type=int, default=3, help="runs of each, best kept (default 3)")
+    every = sub.add_parser("feeds", help="storefront load DIR of a generated dataset")
+    every.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
+    every.add_argument("--folder", type=Path, help="load this dataset instead of generating one")
     args = parser.parse_args(argv)
-    if args.what == "load":
+    if args.what == "generate":
+        bench_generate(args.rows)
+    elif args.what == "load":
         bench_load(args.rows, args.repeat)
+    elif args.what == "feeds":
+        bench_feeds(args.folder, args.rows)
+    else:
+        keep = Path(tempfile.mkdtemp(prefix="storefront-bench-data-"))
+        try:
+            bench_generate(1_000_000, keep)
+            sys.stdout.flush()
+            print()
+            bench_load(1_000_000, 3)
+            print()
+            bench_feeds(keep, 1_000_000)
+        finally:
+            shutil.rmtree(keep, ignore_errors=True)
     return 0
 
 

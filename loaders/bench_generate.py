@@ -1,9 +1,9 @@
 """Generation benchmark: a year of the synthetic shop sized to ``rows`` order lines.
 
-    python -m loaders.bench_generate [ROWS]      (default 1,000,000)
+    python -m loaders.bench_generate [ROWS [KEEP]]      (default 1,000,000)
 
 Prints the order lines written, the seconds taken and order lines per second, plus the rows
-of every feed; the files go to a temporary folder that is removed afterwards.
+of every feed; the files go to a temporary folder that is removed afterwards, or to KEEP.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from pathlib import Path
 from loaders import generate
 
 
-def bench_generate(rows: int = 1_000_000) -> dict[str, float]:
-    """Generate ``rows`` order lines (365 days, seed 1) and report the throughput."""
+def bench_generate(rows: int = 1_000_000, keep: Path | None = None) -> dict[str, float]:
+    """Generate ``rows`` order lines (365 days, seed 1) and report the throughput. The files
+    go to ``keep`` (left there) or to a temporary folder removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="storefront-bench-generate-"))
+    data = keep if keep is not None else folder / "data"
     try:
-        result = generate.generate(folder / "data", order_lines=rows)
-        size = sum(p.stat().st_size for p in (folder / "data").iterdir())
+        result = generate.generate(data, order_lines=rows, force=keep is not None)
+        size = sum(p.stat().st_size for p in data.iterdir())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     all_rows = sum(result.batch.rows.values())
@@ -45,4 +47,5 @@ def bench_generate(rows: int = 1_000_000) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    bench_generate(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    bench_generate(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000,
+                   Path(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -1,10 +1,13 @@
 """Reading a feed file: whole-file checks, the header, and every record turned into COPY text.
 
-The loader runs the conversion in a child process, ``python -m loaders.csvio FEED PATH
-BATCH_ID``, so that parsing uses the second core while the server ingests. The child writes
-frames on stdout (:func:`write_frame`): ``R`` COPY text (CSV), ``J`` rejected records as CSV
-(line, record, reason, message), and last ``Z``, JSON counts ``{"rows_read": n,
-"rows_good": m}``. A whole-file error is one line on stderr and exit status 2.
+The loader runs the conversion in a child process, ``python -m loaders.csvio FEED PATH`` (the
+batch id follows on a line of stdin), so that parsing uses the second core while the server
+ingests. The child writes frames on stdout (:func:`write_frame`): ``R`` rows for COPY (format
+text, delimiter ``,``, an empty field is null: :data:`COPY_OPTIONS`), ``J`` rejected records as
+CSV (line, record, reason, message), and last ``Z``, JSON counts ``{"rows_read": n,
+"rows_good": m}``. A whole-file error is one line on stderr and exit status 2. (COPY's text
+format costs the server less than its CSV format: plain values pass as they are, and the few
+values holding a backslash, a comma or a line break are escaped.)
 
 The file is read in chunks of whole lines. A run of lines without a quote character is matched
 in one C-level ``findall`` against a regex built from the feed's rules (see
@@ -22,14 +25,15 @@ import io
 import json
 import re
 import sys
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import compress, count
-from operator import itemgetter, not_
+from itertools import compress, count, islice
+from operator import itemgetter, lt, not_
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from loaders.feeds import Feed
+from loaders.feeds import DUPLICATE_KEY, Feed
 from loaders.rules import FieldRule, RowRejected
 
 BOM = b"\xef\xbb\xbf"
@@ -40,6 +44,9 @@ SLICE = 1 << 16
 MAX_RECORD = 1 << 20
 BLANK = " \t\r\n"
 FRAME_ROWS, FRAME_REJECTS, FRAME_END = b"R", b"J", b"Z"
+# How the loader's COPY reads the rows: a non-null value is never empty (an empty field is null).
+COPY_OPTIONS = "format text, delimiter ',', null ''"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", ",": "\\,", "\n": "\\n", "\r": "\\r"})
 # A record per RFC 4180: fields plain (no quote, no line break) or wholly quoted ("" for ").
 _FIELD = r'(?:"(?:[^"]|"")*"|[^",\r\n]*)'
 RFC4180_RECORD = re.compile(_FIELD + r"(?:," + _FIELD + r")*")
@@ -147,8 +154,62 @@ def _utf8(path: Path, data: bytes | memoryview, line: int) -> str:
         ) from None
 
 
+class SeenKeys:
+    """The natural keys of the rows accepted so far in one file, to reject a repeated one.
+
+    Runs of keys are checked set-wise (C-level set operations, no Python per row). A single
+    whole-number key is kept compactly while the keys keep increasing, as generated files have
+    them: then no key can repeat, and only an array of 8-byte integers is kept; the first key
+    out of order turns that array into a set.
+    """
+
+    def __init__(self, numeric: bool) -> None:
+        self.numeric = numeric
+        self.last = -(1 << 64)
+        self.ordered: array | None = array("q") if numeric else None
+        self.seen: set[Any] = set()
+
+    def _as_set(self) -> None:
+        self.seen = set(self.ordered)
+        self.ordered = None
+
+    def add_all(self, keys: list[Any]) -> bool:
+        """Add ``keys`` (in file order) when none repeats an earlier one or another; otherwise
+        add nothing and return False (the caller then goes row by row)."""
+        if not keys:
+            return True
+        if self.numeric:
+            keys = list(map(int, keys))
+            if self.ordered is not None:
+                if keys[0] > self.last and all(map(lt, keys, islice(keys, 1, None))):
+                    self.ordered.extend(keys)
+                    self.last = keys[-1]
+                    return True
+                self._as_set()
+        fresh = set(keys)
+        if len(fresh) != len(keys) or not self.seen.isdisjoint(fresh):
+            return False
+        self.seen |= fresh
+        return True
+
+    def add(self, key: Any) -> bool:
+        """Add one key; False when it was seen before (then nothing changes)."""
+        if self.numeric:
+            key = int(key)
+            if self.ordered is not None:
+                if key > self.last:
+                    self.ordered.append(key)
+                    self.last = key
+                    return True
+                self._as_set()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
 class Converter:
-    """Turns the data lines of one file into COPY rows (CSV) for one batch.
+    """Turns the data lines of one file into COPY rows (:data:`COPY_OPTIONS`) for one batch.
 
     Iterate :meth:`chunks` to get COPY text; rejected records go to ``on_reject``. Afterwards
     ``rows_read`` counts the records (blank lines are not records) and ``rows_good`` the rows
@@ -168,29 +229,58 @@ class Converter:
         self.check_order = sorted(
             range(self.width), key=lambda i: declared.index(layout.rules[i].column.name)
         )
-        self.plain_line, groups = self._plain_line_regex()
+        # The natural key: where its columns are in a row, and the keys seen so far.
+        names = [rule.column.name for rule in layout.rules]
+        self.key_columns = [names.index(name) for name in layout.feed.key]
+        self.keys: SeenKeys | None = None
+        if self.key_columns:
+            first = layout.rules[self.key_columns[0]].column
+            self.keys = SeenKeys(
+                len(self.key_columns) == 1 and first.rule == "whole"
+                and first.sql_type in ("smallint", "integer", "bigint"))
+        self.plain_line, groups, key_groups = self._plain_line_regex()
+        # A matched row is (line number, groups..., other line): its key is at these places.
+        self.row_key = itemgetter(*(1 + group for group in key_groups)) if key_groups else None
         prefix = (b"%d," % batch_id) + b"%d,"
         self.row_format = prefix + b"%b" * groups + b"\n"
         self._parts: list[bytes] = []
         self._text = io.StringIO()
-        self._writer = csv.writer(self._text, lineterminator="\n")
 
-    def _plain_line_regex(self) -> tuple[re.Pattern[bytes], int]:
+    def _plain_line_regex(self) -> tuple[re.Pattern[bytes], int, list[int]]:
         """``(segment)(segment)...\\r?\\n | (any other line)``: the segments joined are the COPY
-        text of a valid plain line; a whole number's zero fraction falls between segments."""
-        segments: list[bytes] = []
+        text of a valid plain line; a whole number's zero fraction falls between segments, and
+        each key column is a segment of its own (its value alone). Returns the regex, the number
+        of groups and the groups of the key columns."""
+        pattern: list[bytes] = []
+        groups = 0
+        key_groups: list[int] = []
         current: list[bytes] = []
+
+        def close(value: list[bytes]) -> None:
+            nonlocal groups
+            pattern.append(b"(" + b"".join(value) + b")")
+            groups += 1
+
         for index, rule in enumerate(self.layout.rules):
             if index:
                 current.append(b",")
-            current.append(rule.fast)
-            if rule.column.rule == "whole":
-                segments.append(b"(" + b"".join(current) + b")" + rule.fast_fraction)
+            if index in self.key_columns:
+                if current:
+                    close(current)
+                key_groups.append(groups)
+                close([rule.fast])
                 current = []
-        segments.append(b"(" + b"".join(current) + b")")
-        valid = b"".join(segments) + rb"\r?+\n"
-        pattern = rb"(?:" + valid + rb"|([^\n]*+\n))"
-        return re.compile(pattern), len(segments) + 1
+            else:
+                current.append(rule.fast)
+            if rule.column.rule == "whole":
+                if current:
+                    close(current)
+                    current = []
+                pattern.append(rule.fast_fraction)
+        if current:
+            close(current)
+        valid = b"".join(pattern) + rb"\r?+\n"
+        return re.compile(rb"(?:" + valid + rb"|([^\n]*+\n))"), groups + 1, key_groups
 
     # -- reading ------------------------------------------------------------------------------
     def chunks(self, path: Path) -> Iterator[bytes]:
@@ -207,7 +297,8 @@ class Converter:
                     end = len(buffer)
                 else:
                     end = buffer.rfind(b"\n") + 1
-                _utf8(path, memoryview(buffer)[:end], self.line)
+                if not buffer.isascii():  # (isascii is far faster than decoding)
+                    _utf8(path, memoryview(buffer)[:end], self.line)
                 used = self._convert(buffer, end, final=not block) if end else 0
                 tail = buffer[used:]
                 yield self._flush()
@@ -276,21 +367,53 @@ class Converter:
         others = list(map(itemgetter(-1), matches))
         # (line number,) + (segments..., other line): all built in C, no Python per line.
         rows = map(tuple.__add__, zip(count(first)), matches)
-        if not any(others):
-            self.rows_read += len(matches)
-            self.rows_good += len(matches)
-            self._parts.append(b"".join(map(self.row_format.__mod__, rows)))
+        if self.keys is not None:
+            rows = list(rows)
+            if any(others) or not self.keys.add_all(list(map(self.row_key, rows))):
+                self._one_by_one(rows, buffer[start:stop].split(b"\n"))
+                return
+        elif any(others):
+            rows = list(rows)
+            good = list(compress(rows, map(not_, others)))
+            self.rows_read += len(good)
+            self.rows_good += len(good)
+            self._parts.append(b"".join(map(self.row_format.__mod__, good)))
+            after = self.line
+            for row in compress(rows, others):
+                self.line = row[0]
+                self._record(row[-1])
+            self.line = after
             return
-        rows = list(rows)
-        good = list(compress(rows, map(not_, others)))
+        self.rows_read += len(matches)
+        self.rows_good += len(matches)
+        self._parts.append(b"".join(map(self.row_format.__mod__, rows)))
+
+    def _one_by_one(self, rows: list[tuple], lines: list[bytes]) -> None:
+        """The rows of a run of plain lines (``lines``) of a keyed feed, in file order: a
+        matched row is kept unless its key came before; any other line goes to _record."""
+        after = self.line
+        good = []
+        for index, row in enumerate(rows):
+            self.line = row[0]
+            if row[-1]:
+                self._record(row[-1])
+                continue
+            key = self.row_key(row)
+            if self.keys.add(key):
+                good.append(row)
+            else:
+                self._duplicate(row[0], lines[index].rstrip(b"\r").decode("utf-8"), key)
+        self.line = after
         self.rows_read += len(good)
         self.rows_good += len(good)
         self._parts.append(b"".join(map(self.row_format.__mod__, good)))
-        after = self.line
-        for row in compress(rows, others):
-            self.line = row[0]
-            self._record(row[-1])
-        self.line = after
+
+    def _duplicate(self, line: int, text: str, key: bytes | tuple[bytes, ...]) -> None:
+        names = ", ".join(self.layout.rules[i].header for i in self.key_columns)
+        value = ", ".join(k.decode("utf-8") for k in (key if isinstance(key, tuple) else (key,)))
+        self._reject_at(
+            line, text, DUPLICATE_KEY, f"{names} {value!r} already appeared earlier in the file"
+        )
 
     # -- one record at a time -----------------------------------------------------------------
     def _record(self, raw: bytes) -> int:
@@ -330,7 +453,13 @@ class Converter:
         except RowRejected as exc:
             self._reject_at(line, text, exc.reason, exc.message)
             return len(raw)
-        self._writer.writerow([self.batch_id, line, *values])
+        if self.keys is not None:
+            parts = tuple(values[i].encode("utf-8") for i in self.key_columns)
+            key = parts if len(parts) > 1 else parts[0]
+            if not self.keys.add(key):
+                self._duplicate(line, text, key)
+                return len(raw)
+        self._text.write(f"{self.batch_id},{line},{','.join(map(copy_value, values))}\n")
         self.rows_read += 1
         self.rows_good += 1
         return len(raw)
@@ -342,6 +471,11 @@ class Converter:
         self.rows_read += 1
         # PostgreSQL text cannot hold NUL: the record keeps a visible stand-in.
         self.on_reject(Reject(line, text.replace("\x00", "\\x00"), reason, message))
+
+
+def copy_value(value: str | None) -> str:
+    """A value as COPY's text format reads it (:data:`COPY_OPTIONS`); None is null."""
+    return "" if value is None else value.translate(_COPY_ESCAPES)
 
 
 def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
@@ -363,10 +497,11 @@ def read_frame(source: BinaryIO) -> tuple[bytes, bytes]:
 
 
 def main(argv: list[str]) -> int:
-    """The child process: ``FEED PATH BATCH_ID`` (see the module docstring)."""
+    """The child process: ``FEED PATH``, then its batch id on a line of stdin (see the module
+    docstring). It reads the header while it waits; an empty stdin means: nothing to do."""
     from loaders import feeds
 
-    feed_name, name, batch = argv
+    feed_name, name = argv
     path = Path(name)
     out = sys.stdout.buffer
     rejects = io.StringIO()
@@ -376,7 +511,11 @@ def main(argv: list[str]) -> int:
         writer.writerow((reject.line, reject.record, reject.reason, reject.message))
 
     try:
-        converter = Converter(read_layout(path, feeds.get(feed_name)), int(batch), keep)
+        layout = read_layout(path, feeds.get(feed_name))
+        batch = sys.stdin.readline().strip()
+        if not batch:
+            return 0
+        converter = Converter(layout, int(batch), keep)
         for data in converter.chunks(path):
             if data:
                 write_frame(out, FRAME_ROWS, data)

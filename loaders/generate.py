@@ -6,8 +6,10 @@
 
 The first form writes one CSV per feed into DIR and keeps the shop's state in
 DIR/generator_state.json; the second extends that dataset by more days into a new folder
-DIR/batch-YYYY-MM-DD/ (named for its first day), carrying customers, stock, open carts and
-pending events over. The simulation itself lives in :mod:`loaders.shop_sim`.
+DIR/batch-YYYY-MM-DD/ (named for its first day), carrying customers, prices, stock, open carts
+and pending events over; its products.csv and customers.csv hold the new versions (prices
+changed, customers moved or opted in or out, new sign-ups). The simulation itself lives in
+:mod:`loaders.shop_sim`; Faker is imported only when a dataset is generated.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """The one batch loading mechanism: a file of a feed becomes one ledgered, atomic batch in ``raw``.
 
-    storefront load order-lines PATH... [--max-reject-ratio 0.05]
+    storefront load DIR [--max-reject-ratio 0.05]             (every feed file in DIR and below)
+    storefront load FEED PATH... [--max-reject-ratio 0.05]    (files of one feed)
 
-For each file (folders stand for their ``*.csv`` files):
+``load DIR`` finds each feed's file (``<table>.csv``, see :mod:`loaders.feeds`) in DIR and its
+subfolders and loads them folder by folder (DIR first, then its subfolders by name, so dated
+batch folders in date order), each folder's files in dependency order (:func:`load_directory`).
+For each file (with ``FEED``, folders stand for their ``*.csv`` files):
 
 1. The whole file is hashed (sha256) and its header matched to the
    feed (any case, any order; a missing or unknown column fails the file).
@@ -19,6 +23,7 @@ A killed loader leaves nothing: the transaction dies with its connection.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -40,8 +45,9 @@ except ImportError:  # Windows
 import psycopg
 from psycopg import sql
 
-from loaders import feeds, warehouse
+from loaders import feeds, roles, warehouse
 from loaders.csvio import (
+    COPY_OPTIONS,
     FRAME_END,
     FRAME_REJECTS,
     FRAME_ROWS,
@@ -60,6 +66,9 @@ DEFAULT_MAX_REJECT_RATIO = 0.05
 SCHEMA_LOCK = 0x5354_4F52_4546_524E  # "STOREFRN"
 EXAMPLES = 3  # example line numbers kept per reason
 PIPE_SIZE = 1 << 20
+# Files at least this big get their parser started before they are hashed (its start-up then
+# overlaps the hashing); smaller ones are hashed first, so a file already loaded costs no parser.
+EARLY_PARSER_BYTES = 32 << 20
 
 LEDGER_DDL = """
 create table if not exists raw.load_batches (
@@ -95,7 +104,13 @@ def table_ddl(feed: Feed, enforce_fk: bool | None) -> sql.Composed:
 
     The reference from ``_batch_id`` to the ledger is declared ``not enforced`` (PostgreSQL 18+):
     checking it row by row would triple the time of a COPY, and the loader writes both sides in
-    one transaction. ``enforce_fk=None`` (older servers) leaves the reference out."""
+    one transaction. ``enforce_fk=None`` (older servers) leaves the reference out.
+
+    A row is identified by ``(_batch_id, _line_number)``, unique by construction (the parser
+    writes each line number of a file once, and a file is one batch). It is not declared a
+    primary key: maintaining that index costs about a third of a COPY. A BRIN index on
+    ``_batch_id`` (see :func:`index_ddl`) serves the queries by batch at almost no cost, and the
+    uniqueness is a data test downstream."""
     columns = [
         sql.SQL("{} {}{}").format(
             sql.Identifier(c.name),
@@ -113,18 +128,64 @@ def table_ddl(feed: Feed, enforce_fk: bool | None) -> sql.Composed:
         "create table if not exists {table} ({columns}, "
         "_batch_id bigint not null" + reference + ", "
         "_line_number bigint not null, "
-        "_loaded_at timestamptz not null default now(), "
-        "primary key (_batch_id, _line_number))"
+        "_loaded_at timestamptz not null default now())"
     ).format(table=sql.Identifier(SCHEMA, feed.table), columns=sql.SQL(", ").join(columns))
+
+
+def index_ddl(feed: Feed) -> sql.Composed:
+    """The BRIN index on ``_batch_id`` of a feed's table (batches are appended in order)."""
+    return sql.SQL("create index if not exists {} on {} using brin (_batch_id)").format(
+        sql.Identifier(brin_name(feed)), sql.Identifier(SCHEMA, feed.table)
+    )
+
+
+def brin_name(feed: Feed) -> str:
+    return f"{feed.table}_batch_brin"
+
+
+# What the catalog says about raw: per table, its columns, whether it has the BRIN index and
+# whether it still has a primary key (tables created before the key became the BRIN index).
+_RAW_CATALOG = """
+select c.relname,
+       array(select a.attname::text from pg_attribute as a
+             where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped),
+       exists(select from pg_class as i where i.relname = c.relname || '_batch_brin'
+              and i.relnamespace = c.relnamespace),
+       exists(select from pg_constraint as k where k.conrelid = c.oid and k.contype = 'p')
+from pg_class as c
+where c.relnamespace = (select oid from pg_namespace where nspname = 'raw')
+  and c.relkind in ('r', 'p')
+"""
+
+
+def _raw_schema_current(conn: psycopg.Connection) -> bool:
+    """True when the ledger and every feed's table are there as declared (one query)."""
+    found = {name: (set(cols), brin, pk) for name, cols, brin, pk in conn.execute(_RAW_CATALOG)}
+    if "load_batches" not in found or "rejected_rows" not in found:
+        return False
+    for feed in feeds.FEEDS.values():
+        table = found.get(feed.table)
+        if table is None:
+            return False
+        columns, brin, pk = table
+        if not brin or pk or any(c.name not in columns for c in feed.columns):
+            return False
+    return True
 
 
 def ensure_raw_schema(conn: psycopg.Connection) -> None:
     """Create schema ``raw``, the ledger tables and the landing table of every declared feed;
-    add columns a declaration gained since. Idempotent, safe from several sessions at once."""
+    add columns a declaration gained since (and move tables made with a primary key to the BRIN
+    index). Idempotent, safe from several sessions at once; one query when all is in place."""
+    with conn.transaction():
+        if _raw_schema_current(conn):
+            return
     enforce_fk = False if conn.info.server_version >= 180000 else None
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-        conn.execute("create schema if not exists raw")
+        # checked first: the loader role may own raw without the right to create schemas
+        if conn.execute("select to_regnamespace('raw')").fetchone()[0] is None:
+            conn.execute("create schema raw")
         conn.execute(LEDGER_DDL)
         for feed in feeds.FEEDS.values():
             conn.execute(table_ddl(feed, enforce_fk))
@@ -145,6 +206,12 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
                             sql.SQL(column.sql_type),
                         )
                     )
+            conn.execute(
+                sql.SQL("alter table {} drop constraint if exists {}").format(
+                    sql.Identifier(SCHEMA, feed.table), sql.Identifier(f"{feed.table}_pkey")
+                )
+            )
+            conn.execute(index_ddl(feed))
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -187,9 +254,10 @@ class BatchResult:
     def rows_per_second(self) -> float:
         return self.rows_read / self.seconds if self.seconds > 0 else 0.0
 
-    def summary(self) -> str:
-        """A few lines for people: counts, seconds, rows/s and the top 5 reasons."""
-        name = self.path.name
+    def summary(self, name: str | None = None) -> str:
+        """A few lines for people: counts, seconds, rows/s and the top 5 reasons. ``name``
+        names the file (default: its name)."""
+        name = name or self.path.name
         if self.status == "skipped":
             return f"{name}: already loaded as batch {self.batch_id}; nothing to do"
         if self.status == "failed":
@@ -290,45 +358,64 @@ def _connection(target: psycopg.Connection | warehouse.Target | None) -> Iterato
             raise WarehouseError("load_file needs a connection outside any transaction")
         yield target
         return
-    conn = warehouse.connect(target)
+    conn = warehouse.connect(target, role=roles.LOADER)
     try:
         yield conn
     finally:
         conn.close()
 
 
-@contextmanager
-def _parser(feed: Feed, path: Path, batch_id: int) -> Iterator:
+class _Parser:
     """The child process converting ``path`` to COPY text on its stdout (see
-    :mod:`loaders.csvio`): it parses and checks on the second core while the server ingests."""
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "loaders.csvio",
-            feed.name,
-            str(path),
-            str(batch_id),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    try:
-        # Linux: a bigger pipe lets the parser run further ahead of the server.
-        if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
-            with suppress(OSError):
-                fcntl.fcntl(child.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        yield child
-    finally:
+    :mod:`loaders.csvio`): it parses and checks on the second core while the server ingests.
+    Started early (:meth:`start`) it reads the header and waits for its batch id on stdin
+    (:meth:`begin`); :meth:`close` ends it whatever state it is in."""
+
+    def __init__(self, feed: Feed, path: Path) -> None:
+        self.feed = feed
+        self.path = path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> subprocess.Popen:
+        if self.process is None:
+            package_root = str(Path(__file__).resolve().parent.parent)
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [package_root, env.get("PYTHONPATH")])
+            )
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "loaders.csvio", self.feed.name, str(self.path)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+            # Linux: a bigger pipe lets the parser run further ahead of the server.
+            if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+                with suppress(OSError):
+                    fcntl.fcntl(self.process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        return self.process
+
+    def begin(self, batch_id: int) -> subprocess.Popen:
+        """Start converting, the rows carrying ``batch_id``."""
+        child = self.start()
+        try:
+            child.stdin.write(b"%d\n" % batch_id)
+            child.stdin.close()
+        except BrokenPipeError:
+            pass  # it has stopped: what it said is read where its frames are expected
+        return child
+
+    def close(self) -> None:
+        child = self.process
+        if child is None:
+            return
         if child.poll() is None:
             child.kill()
         child.wait()
-        child.stdout.close()
-        child.stderr.close()
+        for stream in (child.stdin, child.stdout, child.stderr):
+            with suppress(OSError):
+                stream.close()
 
 
 def _parser_failure(child: subprocess.Popen, path: Path) -> FileError:
@@ -358,9 +445,13 @@ def load_file(
     path = Path(path).resolve()
     started = time.monotonic()
     result = BatchResult(feed.name, path, "failed", max_reject_ratio=max_reject_ratio)
-    with _connection(target) as conn:
+    parser = _Parser(feed, path)
+    with _connection(target) as conn, contextlib.closing(parser):
         ensure_raw_schema(conn)
         try:
+            with suppress(OSError):  # (file_digest says what is wrong with the file)
+                if path.stat().st_size >= EARLY_PARSER_BYTES:
+                    parser.start()  # its start-up overlaps the hashing
             result.sha256, _ = file_digest(path)
             layout = read_layout(path, feed)
         except FileError as exc:
@@ -371,7 +462,7 @@ def load_file(
             raise LoadError(result.error, result) from None
         rejects = Rejects()
         try:
-            _load(conn, feed, layout, path, rejects, result, progress)
+            _load(conn, feed, layout, parser, rejects, result, progress)
         except _Rejected:
             result.status = "rejected"
             result.rows_loaded, result.rows_rejected = 0, result.rows_read
@@ -399,7 +490,7 @@ def _load(
     conn: psycopg.Connection,
     feed: Feed,
     layout: Layout,
-    path: Path,
+    parser: _Parser,
     rejects: Rejects,
     result: BatchResult,
     progress: Progress | None,
@@ -416,13 +507,14 @@ def _load(
             result.status, result.batch_id = "skipped", done[0]
             return
         result.batch_id = batch_id = _insert_ledger(conn, feed, result, "loaded")
-        statement = sql.SQL("copy {} ({}) from stdin (format csv)").format(
+        statement = sql.SQL("copy {} ({}) from stdin (" + COPY_OPTIONS + ")").format(
             sql.Identifier(SCHEMA, feed.table),
             sql.SQL(", ").join(map(sql.Identifier, ["_batch_id", "_line_number", *layout.columns])),
         )
         rows = 0
         counts = None
-        with _parser(feed, path, batch_id) as child, conn.cursor() as cur:
+        child = parser.begin(batch_id)
+        with conn.cursor() as cur:
             with cur.copy(statement) as copy:
                 while counts is None:
                     kind, payload = read_frame(child.stdout)
@@ -437,7 +529,7 @@ def _load(
                         counts = json.loads(payload)
                     else:
                         # Inside the COPY: the failure aborts it (CopyFail), nothing lands.
-                        raise _parser_failure(child, path)
+                        raise _parser_failure(child, parser.path)
             loaded = cur.rowcount
         rows_read, rows_good = counts["rows_read"], counts["rows_good"]
         bad, result.reasons = rejects.summary()
@@ -537,6 +629,77 @@ def load_paths(
     return results
 
 
+# -- a whole folder -----------------------------------------------------------------------------
+def find_feed_files(folder: str | Path) -> list[tuple[Path, list[tuple[Feed, Path]]]]:
+    """The folders under ``folder`` that hold feed files (``<table>.csv`` of a declared feed),
+    with those files in dependency order: ``folder`` itself first, then its subfolders sorted by
+    path, so dated batch folders (``batch-YYYY-MM-DD``) come in date order. Other files
+    (``*.part``, ``generator_state.json``, other CSV files) and hidden folders are ignored."""
+    root = Path(folder)
+    found = []
+    for current, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        names = set(files)
+        present = [
+            (feed, Path(current) / feed.file_name)
+            for feed in feeds.FEEDS.values()
+            if feed.file_name in names
+        ]
+        if present:
+            found.append((Path(current), present))
+    found.sort(key=lambda item: item[0].relative_to(root).parts)
+    return found
+
+
+def load_directory(
+    target: psycopg.Connection | warehouse.Target | None,
+    folder: str | Path,
+    *,
+    max_reject_ratio: float = DEFAULT_MAX_REJECT_RATIO,
+    progress: Callable[[Path], Progress | None] | None = None,
+    report: Callable[[BatchResult], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> list[BatchResult]:
+    """Load every feed file found in ``folder`` and its subfolders (see
+    :func:`find_feed_files`), folder by folder, each folder's files in dependency order, one
+    batch per file. Files already loaded (same content) come back as ``skipped``; absent feeds
+    are simply not loaded. When a file of a folder fails or is rejected, the folder's other
+    files are still loaded but later folders are not (their versions must not land before the
+    earlier ones): ``note`` is told so. Each result goes to ``report`` as soon as known."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise WarehouseError(f"{root}: no such folder")
+    found = find_feed_files(root)
+    if not found:
+        names = ", ".join(feed.file_name for feed in feeds.FEEDS.values())
+        raise WarehouseError(f"{root}: no feed files here or in its subfolders ({names})")
+    results: list[BatchResult] = []
+    with _connection(target) as conn:
+        for position, (where, files) in enumerate(found):
+            for feed, path in files:
+                try:
+                    result = load_file(
+                        conn,
+                        feed,
+                        path,
+                        max_reject_ratio=max_reject_ratio,
+                        progress=progress(path) if progress else None,
+                    )
+                except LoadError as exc:
+                    result = exc.result
+                results.append(result)
+                if report is not None:
+                    report(result)
+            later = len(found) - position - 1
+            if later and not all(r.ok for r in results[-len(files):]):
+                if note is not None:
+                    note(f"{where}: a file failed or was rejected; the {later} folder"
+                         f"{'s' * (later > 1)} after it not loaded (fix it, then load again:"
+                         " files already loaded are skipped)")
+                break
+    return results
+
+
 # -- command line -------------------------------------------------------------------------------
 def terminal_progress(path: Path) -> Progress | None:
     """A progress line on stderr (rows, rows/s), only when stderr is a terminal."""
@@ -556,7 +719,23 @@ def terminal_progress(path: Path) -> Progress | None:
     return show
 
 
+def _feed_named(name: str) -> Feed | None:
+    try:
+        return feeds.get(name)
+    except KeyError:
+        return None
+
+
 def cmd_load(args: argparse.Namespace) -> int:
+    feed = _feed_named(args.what)
+    if feed is None or not args.paths:
+        if args.paths or not Path(args.what).is_dir():
+            known = ", ".join(feeds.FEEDS)
+            if feed is not None:
+                raise WarehouseError(f"load {feed.name}: give the files or folders to load")
+            raise WarehouseError(f"{args.what}: neither a feed ({known}) nor a folder")
+        return _cmd_load_directory(Path(args.what), args.max_reject_ratio)
+
     def report(result: BatchResult) -> None:
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")  # clear the progress line
@@ -567,11 +746,48 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     results = load_paths(
         None,
-        args.feed,
+        feed,
         args.paths,
         max_reject_ratio=args.max_reject_ratio,
         progress=terminal_progress,
         report=report,
+    )
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _cmd_load_directory(folder: Path, max_reject_ratio: float) -> int:
+    """`storefront load DIR`: a summary per file loaded; files already loaded in one note."""
+    started = time.monotonic()
+    root = folder.resolve()
+
+    def report(result: BatchResult) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+        if result.status == "failed":
+            print(f"storefront: {result.error}", file=sys.stderr)
+        elif result.status != "skipped":
+            print(result.summary(str(result.path.relative_to(root))), flush=True)
+
+    def note(text: str) -> None:
+        print(f"storefront: {text}", file=sys.stderr)
+
+    results = load_directory(
+        None,
+        root,
+        max_reject_ratio=max_reject_ratio,
+        progress=terminal_progress,
+        report=report,
+        note=note,
+    )
+    skipped = sum(r.status == "skipped" for r in results)
+    loaded = [r for r in results if r.status == "loaded"]
+    rows = sum(r.rows_loaded for r in loaded)
+    seconds = time.monotonic() - started
+    if skipped:
+        print(f"{skipped} file{'s' * (skipped > 1)} already loaded, skipped")
+    print(
+        f"{len(loaded)} file{'s' * (len(loaded) != 1)} loaded: {rows:,} rows in {seconds:.2f} s"
+        f" ({rows / seconds if seconds > 0 else 0:,.0f} rows/s)"
     )
     return 0 if all(r.ok for r in results) else 1
 
@@ -585,19 +801,23 @@ def _ratio(text: str) -> float:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `load` subcommand to the CLI."""
+    listing = "; ".join(f"{f.name} ({f.file_name}: {f.description})" for f in feeds.FEEDS.values())
     parser = sub.add_parser(
         "load",
         help="load feed files into raw (one ledgered batch per file)",
-        description="Load CSV files of a feed into raw.<feed>: one atomic, ledgered batch per "
-        "file; bad rows go to raw.rejected_rows; a file already loaded is skipped.",
+        usage="%(prog)s [--max-reject-ratio R] (DIR | FEED PATH...)",
+        description="Load CSV files into raw.<feed>: one atomic, ledgered batch per file; bad "
+        "rows go to raw.rejected_rows; a file already loaded is skipped. "
+        "`load DIR` loads every feed file found in DIR and its subfolders (DIR first, then "
+        "its subfolders by name, so batch-YYYY-MM-DD folders in date order), each folder's "
+        "files in dependency order. `load FEED PATH...` loads files (or the *.csv of folders) "
+        "as one feed.",
+        epilog=f"feeds, in dependency order: {listing}",
     )
+    parser.add_argument("what", metavar="DIR | FEED", help="a folder of feed files, or a feed")
     parser.add_argument(
-        "feed",
-        choices=sorted(feeds.FEEDS),
-        help="the feed the files belong to: "
-        + "; ".join(f"{f.name} ({f.description})" for f in feeds.FEEDS.values()),
+        "paths", nargs="*", metavar="PATH", help="with FEED: CSV files or folders of *.csv"
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="CSV files or folders of *.csv")
     parser.add_argument(
         "--max-reject-ratio",
         type=_ratio,

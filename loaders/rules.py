@@ -20,8 +20,6 @@ from decimal import Decimal
 
 from loaders.feeds import Column
 
-# Bytes that end or quote a field in a plain CSV line, or that PostgreSQL text cannot hold.
-_PLAIN = rb'[^,"\r\n\x00]'
 # A whole number's zero fraction (``2.0``), dropped on the fast path; only after a digit.
 ZERO_FRACTION = rb"(?:\.0*+)?+"
 ZERO_FRACTION_AFTER_DIGIT = rb"(?:(?<=\d)\.0*+)?+"
@@ -29,6 +27,7 @@ NEVER = rb"(?!)"
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d", re.ASCII)
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d", re.ASCII)
 _WHOLE = re.compile(r"([+-]?\d+)(?:\.0*)?", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
@@ -40,10 +39,17 @@ _FAST_DIGITS = {"smallint": 4, "integer": 9, "bigint": 18}
 _NUMERIC_DIGITS = (131072, 16383)
 
 _FAST_DATE = (
-    rb"(?!0000)\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])"
+    rb"(?!0000)(?:\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])"
     rb"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+    # 29 February of a leap year: divisible by 4, and by 400 when it is a century
+    rb"|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
 )
 _FAST_TIME = rb"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+_FAST_BOOLEAN = rb"(?:true|false)"
+# A plain text value: none of the bytes that end or quote a field in a plain CSV line, that
+# PostgreSQL text cannot hold or that COPY's text format escapes (a backslash), and no
+# surrounding space or tab (check() trims those).
+_FAST_TEXT = rb'[^,"\\\r\n\x00 \t](?:[^,"\\\r\n\x00]*+(?<![ \t]))?+'
 
 
 class RowRejected(Exception):
@@ -75,9 +81,18 @@ class FieldRule:
         if "\x00" in text:
             self._bad(text, "contains a NUL character")
         if column.rule == "text":
+            if column.allowed and text not in column.allowed:
+                self._bad(text, "is not one of " + ", ".join(column.allowed))
             return text
         if column.rule == "date":
             return self._date(text)
+        if column.rule == "timestamp":
+            return self._timestamp(text)
+        if column.rule == "boolean":
+            value = text.lower()
+            if value not in ("true", "false"):
+                self._bad(text, "is not true or false")
+            return value
         if column.rule == "time":
             if not _TIME.fullmatch(text):
                 self._bad(text, "is not a time HH:MM:SS")
@@ -98,6 +113,16 @@ class FieldRule:
             date(*(int(part) for part in match.groups()))
         except ValueError:
             self._bad(text, "is not a real date YYYY-MM-DD")
+        return text
+
+    def _timestamp(self, text: str) -> str:
+        match = _TIMESTAMP.fullmatch(text)
+        try:
+            if match is None:
+                raise ValueError
+            date(*(int(part) for part in match.groups()))
+        except ValueError:
+            self._bad(text, "is not a timestamp YYYY-MM-DD HH:MM:SS")
         return text
 
     def _whole(self, text: str) -> str:
@@ -122,6 +147,8 @@ class FieldRule:
 
     def _bounds(self, text: str, value: Decimal) -> None:
         low, high = self.column.minimum, self.column.maximum
+        if low is not None and self.column.minimum_exclusive and value <= low:
+            self._bad(text, "is not positive" if low == 0 else f"is not above {low}")
         if low is not None and value < low:
             self._bad(text, "is negative" if low == 0 else f"is below {low}")
         if high is not None and value > high:
@@ -141,11 +168,15 @@ class FieldRule:
         """Regex (bytes) for a plain field that :meth:`check` accepts as it is."""
         column = self.column
         if column.rule == "text":
-            value = rb"(?![ \t])" + _PLAIN + rb"++(?<![ \t])"
+            value = self._fast_allowed() if column.allowed else _FAST_TEXT
         elif column.rule == "date":
             value = _FAST_DATE
         elif column.rule == "time":
             value = _FAST_TIME
+        elif column.rule == "timestamp":
+            value = _FAST_DATE + b" " + _FAST_TIME
+        elif column.rule == "boolean":
+            value = _FAST_BOOLEAN
         elif column.rule == "whole":
             value = self._fast_whole()
         else:
@@ -153,6 +184,15 @@ class FieldRule:
         if column.required or column.default is not None:
             return value  # an empty field needs check(): missing_... or the default
         return rb"(?:" + value + rb")?+"
+
+    def _fast_allowed(self) -> bytes:
+        """The allowed values that are plain (the others go through check())."""
+        plain = [
+            re.escape(value.encode("utf-8"))
+            for value in sorted(self.column.allowed, key=len, reverse=True)
+            if value and re.fullmatch(_FAST_TEXT, value.encode("utf-8"))
+        ]
+        return rb"(?:" + b"|".join(plain) + rb")" if plain else NEVER
 
     def _fast_whole(self) -> bytes:
         digits = _FAST_DIGITS.get(self.column.sql_type, 18) - 1
@@ -186,6 +226,8 @@ class FieldRule:
                 )
             return NEVER
         unsigned = rb"(?:\d{1,30}+(?:\.\d{0,30}+)?+|\.\d{1,30}+)"
+        if low == 0 and self.column.minimum_exclusive:
+            return rb"(?=[0.]*+[1-9])" + unsigned  # a digit other than 0 somewhere
         if low == 0:
             return unsigned
         if low is None:

@@ -1,8 +1,16 @@
 """The synthetic shop, simulated day by day, writing every feed as it goes.
 
-One :class:`Shop` holds the state that lasts (customers, stock, ids, events already scheduled
-for later days); :func:`simulate` advances it over a run of days and streams the rows of every
-feed into CSV files. The state is saved as JSON between batches, so a dataset can be extended.
+One :class:`Shop` holds the state that lasts (customers, prices, stock, ids, events already
+scheduled for later days); :func:`simulate` advances it over a run of days and streams the rows of
+every feed into CSV files. The state is saved as JSON between batches, so a dataset can be
+extended.
+
+Versions: the first batch writes every product and customer (``updated_at``: the product's launch
+at midnight, the customer's sign-up). A continuation batch writes new versions: products whose
+price or cost changed (price reviews at midnight every third Monday; the day's orders use the new
+price) and customers who moved or flipped their marketing opt-in, next to the new sign-ups; one
+version per product or customer per batch. Version changes draw from their own random stream, so
+the orders, stock and payments of a batch are what they would be without them.
 
 Within a day everything happens in time order: scheduled events (deliveries, money-order
 payments, returns, reviews, abandoned carts, sign-ups) are merged with the day's orders, so a
@@ -16,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import itertools
 import random
 import re
@@ -26,19 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from faker import Faker
-
 from loaders import shop_catalog as cat
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 DAY = 86400
 
 # Feeds in dependency order: file name -> header.
 FEEDS: dict[str, tuple[str, ...]] = {
     "products.csv": ("product_id", "sku", "product_name", "category", "list_price",
-                     "unit_cost", "supplier", "launch_date", "is_active"),
+                     "unit_cost", "supplier", "launch_date", "is_active", "updated_at"),
     "customers.csv": ("customer_id", "first_name", "last_name", "email", "gender", "country",
-                      "region", "city", "signed_up_at", "marketing_opt_in"),
+                      "region", "city", "signed_up_at", "marketing_opt_in", "updated_at"),
     "order_lines.csv": ("Order_Date", "Time", "Aging", "Customer_Id", "Gender", "Device_Type",
                         "Customer_Login_type", "Product_Category", "Product", "Sales",
                         "Quantity", "Discount", "Profit", "Shipping_Cost", "Order_Priority",
@@ -70,11 +77,27 @@ SUPPLIER_DELAY = (0.06, 6, 16)  # chance a delivery is late, and by how many day
 REORDER_COVER_DAYS = 21  # a purchase order covers this many days of expected demand
 SAFETY = 1.6  # reorder point = SAFETY x expected demand over the longest lead time + 2 days
 ADJUSTMENT_CHANCE = 0.3  # products recounted with a difference on the first of a month
+# Versions (continuation batches only): price reviews every PRICE_REVIEW_WEEKS weeks on a
+# Monday, changing PRICE_CHANGES products (range); customers changing address or opt-in.
+PRICE_REVIEW_WEEKS = 3
+PRICE_CHANGES = (2, 4)
+PRICE_RISE = (0.75, 3, 10)  # chance a change is a rise, and its range in percent
+PRICE_CUT = (5, 15)  # a markdown otherwise, percent
+COST_CHANGE = (0.5, 2, 8)  # chance the unit cost moves too, and its rise in percent
+CUSTOMER_CHANGES_PER_DAY = 0.0005  # share of the registered customers changing a day
+MOVE_SHARE = 0.6  # of those, moving (new city, maybe region and country); else opt-in flips
 
 # Event kinds, in the order same-second events run.
-RECEIPT, RETURN, ADJUST, CAPTURE, REVIEW, SIGNUP, CART_OPEN, CART_ABANDONED = range(8)
+(RECEIPT, RETURN, ADJUST, CAPTURE, REVIEW, SIGNUP, CART_OPEN, CART_ABANDONED,
+ CUSTOMER_CHANGE) = range(9)
 
-_TIMES = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
+
+@functools.cache
+def times_of_day() -> list[str]:
+    """``HH:MM:SS`` of every second of a day (made once, on first use)."""
+    return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
+
+
 _QUANTITY_TEXT = [f"{q}.0" for q in range(6)]
 _DISCOUNT_TEXT = [f"0.{d}" for d in range(10)]
 
@@ -120,10 +143,18 @@ class Shop:
     next_ids: dict[str, int] = field(default_factory=dict)
     stock: list[int] = field(default_factory=list)
     on_order: list[int] = field(default_factory=list)  # 1 while a purchase order is open
+    prices: list[list[int]] = field(default_factory=list)  # per product: list, cost cents
     genders: list[int] = field(default_factory=list)  # per customer (index = id - 1)
     tiers: list[int] = field(default_factory=list)
     signed_up: list[int] = field(default_factory=list)  # seconds since 0001-01-01
     ordered: list[int] = field(default_factory=list)  # 1 once the customer has ordered
+    # The customer's current attributes, as indexes: first name (in the pool of their
+    # gender), last name, e-mail domain, place (see _Text); and the marketing opt-in (0/1).
+    first_names: list[int] = field(default_factory=list)
+    last_names: list[int] = field(default_factory=list)
+    domains: list[int] = field(default_factory=list)
+    places: list[int] = field(default_factory=list)
+    opt_ins: list[int] = field(default_factory=list)
     reviewed: set[int] = field(default_factory=set)  # customer_id * 64 + product index
     calendar: dict[int, list[list[Any]]] = field(default_factory=dict)  # day ordinal -> events
 
@@ -145,8 +176,12 @@ class Shop:
             "next_ids": self.next_ids,
             "stock": self.stock,
             "on_order": self.on_order,
+            "prices": self.prices,
             "customers": {"gender": self.genders, "tier": self.tiers,
-                          "signed_up": self.signed_up, "ordered": self.ordered},
+                          "signed_up": self.signed_up, "ordered": self.ordered,
+                          "first_name": self.first_names, "last_name": self.last_names,
+                          "domain": self.domains, "place": self.places,
+                          "opt_in": self.opt_ins},
             "reviewed": sorted(self.reviewed),
             "calendar": {str(day): events for day, events in sorted(self.calendar.items())},
         }
@@ -154,7 +189,8 @@ class Shop:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Shop:
         if data.get("format") != STATE_FORMAT:
-            raise ValueError(f"unsupported state format {data.get('format')!r}")
+            raise ValueError(f"state format {data.get('format')!r}, this generator reads "
+                             f"{STATE_FORMAT}: generate the dataset again (--out DIR --force)")
         customers = data["customers"]
         return cls(
             seed=data["seed"],
@@ -172,10 +208,16 @@ class Shop:
             next_ids=data["next_ids"],
             stock=data["stock"],
             on_order=data["on_order"],
+            prices=data["prices"],
             genders=customers["gender"],
             tiers=customers["tier"],
             signed_up=customers["signed_up"],
             ordered=customers["ordered"],
+            first_names=customers["first_name"],
+            last_names=customers["last_name"],
+            domains=customers["domain"],
+            places=customers["place"],
+            opt_ins=customers["opt_in"],
             reviewed=set(data["reviewed"]),
             calendar={int(day): events for day, events in data["calendar"].items()},
         )
@@ -196,6 +238,7 @@ def new_shop(seed: int, start: dt.date, days: int, order_lines: int, customers: 
                   "cart": 1, "cart_item": 1},
         stock=[0] * len(cat.PRODUCTS),
         on_order=[0] * len(cat.PRODUCTS),
+        prices=[[p.list_cents, p.cost_cents] for p in cat.PRODUCTS],
         registered_before=before,
     )
 
@@ -250,6 +293,8 @@ class _Text:
     """Faker-made name pools (drawn once per batch, from the seed) and the places to live."""
 
     def __init__(self, seed: int) -> None:
+        from faker import Faker  # imported here: it takes a while, and only generating needs it
+
         fake = Faker("en_US")
         fake.seed_instance(seed)
         self.first = ([fake.first_name_male() for _ in range(400)],
@@ -271,8 +316,8 @@ def simulate(shop: Shop, folder: Path, days: int,
              progress: Callable[[dt.date, int], None] | None = None) -> BatchResult:
     """Advance ``shop`` by ``days`` days from ``shop.next_day``, writing every feed into
     ``folder`` (existing files are replaced). The first batch also writes the catalog, the
-    opening stock and the customers registered before opening. ``shop`` is changed in place;
-    save it only when this returns."""
+    opening stock and the customers registered before opening; later batches the new versions
+    of products and customers. ``shop`` is changed in place; save it only when this returns."""
     return _Simulation(shop, folder).run(days, progress)
 
 
@@ -280,17 +325,26 @@ class _Simulation:
     def __init__(self, shop: Shop, folder: Path) -> None:
         self.shop = shop
         self.first_batch = shop.next_day == shop.origin
-        names = [n for n in FEEDS if self.first_batch or n != "products.csv"]
-        self.out = _Writers(folder, names)
+        self.out = _Writers(folder, list(FEEDS))
         self.rng = random.Random(f"{shop.seed}/{shop.next_day.isoformat()}")
+        # Versions of products and customers draw from their own stream (see the docstring).
+        self.versions_rng = random.Random(f"{shop.seed}/versions/{shop.next_day.isoformat()}")
         self.text = _Text(shop.seed)
+        self.times = times_of_day()
         self.products = cat.PRODUCTS
         self.n_products = len(cat.PRODUCTS)
         self.max_quantity = [p.max_quantity for p in self.products]
-        self.line_values = self._line_values()
+        self.line_values = [value for index in range(self.n_products)
+                            for value in self._line_values(index)]
         self.reviews_writer = csv.writer(self.out.files["reviews.csv"], lineterminator="\n")
         self.customers_writer = csv.writer(self.out.files["customers.csv"], lineterminator="\n")
         self.ids = {name: itertools.count(value) for name, value in shop.next_ids.items()}
+        # Products and customers given a version in this batch (a file holds one per key), and
+        # the customers registered before it (the ones who can change).
+        self.versioned_products: set[int] = set()
+        self.versioned_customers: set[int] = set()
+        self.customers_before = len(shop.genders)
+        self.versions = {"products.csv": 0, "customers.csv": 0}
         self.tier_members: list[list[int]] = [[], [], []]
         for index, tier in enumerate(shop.tiers):
             self.tier_members[tier].append(index + 1)
@@ -303,6 +357,8 @@ class _Simulation:
         # draws
         rnd = self.rng.random
         self.place_draw = drawer((place[3] for place in self.text.places), rnd)
+        self.move_draw = drawer((place[3] for place in self.text.places),
+                                self.versions_rng.random)
         self.gender_draw = drawer((w for _, w in cat.GENDERS), rnd)
         self.tier_share_draw = drawer((share for share, _ in TIERS), rnd)
         self.device_draw = drawer((w for _, w in cat.DEVICES), rnd)
@@ -342,28 +398,30 @@ class _Simulation:
         ]
         self.reorder_point = [0] * self.n_products
 
-    def _line_values(self) -> list[tuple[int, str]]:
+    def _line_values(self, index: int) -> list[tuple[int, str]]:
         """Sales in cents and the text from Product_Category to Shipping_Cost of an order
-        line, for every product, quantity, discount and priority (they repeat a lot).
-        Index: ((product * 6 + quantity) * 6 + discount tenths) * 4 + priority index."""
+        line of product ``index`` at its current price, for every quantity, discount and
+        priority (they repeat a lot). ``self.line_values`` holds them for every product:
+        index ((product * 6 + quantity) * 6 + discount tenths) * 4 + priority index."""
+        p = self.products[index]
+        list_cents, cost_cents = self.shop.prices[index]
         values = []
-        for p in self.products:
-            for quantity in range(6):
-                for tenths in range(6):
-                    for name, _ in cat.PRIORITIES:
-                        sales = (p.list_cents * quantity * (10 - tenths) + 5) // 10  # half up
-                        profit = sales - p.cost_cents * quantity
-                        percent = cat.SHIPPING_PERCENT[name]
-                        shipping = (p.ship_cents * (quantity + 1) * percent + 100) // 200
-                        values.append((sales, f"{p.category},{p.name},{money(sales)},"
-                                              f"{_QUANTITY_TEXT[quantity]},{_DISCOUNT_TEXT[tenths]},"
-                                              f"{money(profit)},{money(shipping)}"))
+        for quantity in range(6):
+            for tenths in range(6):
+                for name, _ in cat.PRIORITIES:
+                    sales = (list_cents * quantity * (10 - tenths) + 5) // 10  # half up
+                    profit = sales - cost_cents * quantity
+                    percent = cat.SHIPPING_PERCENT[name]
+                    shipping = (p.ship_cents * (quantity + 1) * percent + 100) // 200
+                    values.append((sales, f"{p.category},{p.name},{money(sales)},"
+                                          f"{_QUANTITY_TEXT[quantity]},{_DISCOUNT_TEXT[tenths]},"
+                                          f"{money(profit)},{money(shipping)}"))
         return values
 
     # -- helpers ---------------------------------------------------------------------------
     def ts(self, abs_sec: int) -> str:
         """``YYYY-MM-DD HH:MM:SS`` of a time in seconds since 0001-01-01."""
-        return f"{self.day_text[abs_sec // DAY]} {_TIMES[abs_sec % DAY]}"
+        return f"{self.day_text[abs_sec // DAY]} {self.times[abs_sec % DAY]}"
 
     def weight(self, ordinal: int) -> float:
         value = self.weights.get(ordinal)
@@ -427,28 +485,88 @@ class _Simulation:
         shop.signed_up.append(abs_sec)
         shop.ordered.append(0)
         self.tier_members[tier].append(customer)
-        first = text.first[gender][int(rnd() * len(text.first[gender]))]
-        last = text.last[int(rnd() * len(text.last))]
-        domain = cat.EMAIL_DOMAINS[int(rnd() * len(cat.EMAIL_DOMAINS))]
-        country, region, city, _ = text.places[self.place_draw()]
-        opt_in = "true" if rnd() < OPT_IN[tier] else "false"
-        self.customers_writer.writerow((
-            customer, first, last, f"{email_local_part(first, last)}.{customer}@{domain}",
-            self.gender_text[gender], country, region, city, self.ts(abs_sec), opt_in))
+        shop.first_names.append(int(rnd() * len(text.first[gender])))
+        shop.last_names.append(int(rnd() * len(text.last)))
+        shop.domains.append(int(rnd() * len(cat.EMAIL_DOMAINS)))
+        shop.places.append(self.place_draw())
+        shop.opt_ins.append(int(rnd() < OPT_IN[tier]))
+        self.write_customer(customer, abs_sec)
         return customer
+
+    def write_customer(self, customer: int, updated: int) -> None:
+        """A version of a customer as they are now, effective at ``updated``."""
+        shop, text, i = self.shop, self.text, customer - 1
+        gender = shop.genders[i]
+        first, last = text.first[gender][shop.first_names[i]], text.last[shop.last_names[i]]
+        country, region, city, _ = text.places[shop.places[i]]
+        self.customers_writer.writerow((
+            customer, first, last,
+            f"{email_local_part(first, last)}.{customer}@{cat.EMAIL_DOMAINS[shop.domains[i]]}",
+            self.gender_text[gender], country, region, city, self.ts(shop.signed_up[i]),
+            "true" if shop.opt_ins[i] else "false", self.ts(updated)))
+        self.versioned_customers.add(customer)
+
+    def change_customer(self, customer: int, abs_sec: int) -> None:
+        """A customer moves (a new city, maybe region and country) or flips their opt-in."""
+        shop, rnd, i = self.shop, self.versions_rng.random, customer - 1
+        if rnd() < MOVE_SHARE:
+            place = self.move_draw()
+            if place == shop.places[i]:
+                place = (place + 1) % len(self.text.places)
+            shop.places[i] = place
+        else:
+            shop.opt_ins[i] = 1 - shop.opt_ins[i]
+        self.write_customer(customer, abs_sec)
+        self.versions["customers.csv"] += 1
+
+    # -- products --------------------------------------------------------------------------
+    def write_product(self, index: int, updated: str) -> None:
+        """A version of a product at its current price and cost, effective at ``updated``."""
+        p, (list_cents, cost_cents) = self.products[index], self.shop.prices[index]
+        launched = self.shop.origin - dt.timedelta(days=120 + (index * 97) % 1400)
+        self.out.files["products.csv"].write(
+            f"{index + 1},{cat.CATEGORY_CODES[p.category]}-{index + 1:04d},{p.name},"
+            f"{p.category},{money(list_cents)},{money(cost_cents)},{p.supplier},"
+            f"{launched.isoformat()},true,{updated}\n")
+        self.versioned_products.add(index)
+
+    def review_prices(self, today: int) -> None:
+        """A price review at midnight: a few products get a new list price (mostly a rise,
+        sometimes a markdown; x.99 prices stay x.99) and maybe a new unit cost."""
+        rng = self.versions_rng
+        count = rng.randint(*PRICE_CHANGES)
+        for index in sorted(rng.sample(range(self.n_products), count)):
+            if index in self.versioned_products:
+                continue  # one version per product in a batch
+            list_cents, cost_cents = self.shop.prices[index]
+            rise, low, high = PRICE_RISE
+            if rng.random() < rise:
+                factor = 100 + rng.randint(low, high)
+            else:
+                factor = 100 - rng.randint(*PRICE_CUT)
+            new_list = (list_cents * factor + 5000) // 10000 * 100  # whole units
+            if list_cents % 100 == 99:
+                new_list -= 1
+            chance, low, high = COST_CHANGE
+            new_cost = cost_cents
+            if rng.random() < chance:
+                new_cost = (cost_cents * (100 + rng.randint(low, high)) + 500) // 1000 * 10
+            if new_list == list_cents or not 0 < new_cost < new_list:
+                continue
+            self.shop.prices[index] = [new_list, new_cost]
+            size = len(self.line_values) // self.n_products
+            self.line_values[index * size:(index + 1) * size] = self._line_values(index)
+            self.write_product(index, f"{self.day_text[today]} 00:00:00")
+            self.versions["products.csv"] += 1
 
     # -- the run ---------------------------------------------------------------------------
     def open_shop(self) -> None:
         """First batch: catalog, customers registered before opening, opening stock."""
         shop = self.shop
         origin = shop.origin.toordinal()
-        products = self.out.files["products.csv"]
-        for index, p in enumerate(self.products):
+        for index in range(self.n_products):
             launched = shop.origin - dt.timedelta(days=120 + (index * 97) % 1400)
-            products.write(
-                f"{index + 1},{cat.CATEGORY_CODES[p.category]}-{index + 1:04d},{p.name},"
-                f"{p.category},{money(p.list_cents)},{money(p.cost_cents)},{p.supplier},"
-                f"{launched.isoformat()},true\n")
+            self.write_product(index, f"{launched.isoformat()} 00:00:00")
         since = (origin - 730) * DAY
         times = sorted(since + int(self.rng.random() * 730 * DAY)
                        for _ in range(shop.registered_before))
@@ -480,8 +598,8 @@ class _Simulation:
         shop.next_ids = {name: next(counter) for name, counter in self.ids.items()}
         made = {name: shop.next_ids[name] - started[name] for name in started}
         rows = {
-            "products.csv": self.n_products if self.first_batch else 0,
-            "customers.csv": made["customer"],
+            "products.csv": self.n_products if self.first_batch else self.versions["products.csv"],
+            "customers.csv": made["customer"] + self.versions["customers.csv"],
             "order_lines.csv": self.lines_sold,
             "inventory_movements.csv": made["movement"],
             "payments.csv": made["payment"],
@@ -489,8 +607,7 @@ class _Simulation:
             "cart_items.csv": made["cart_item"],
             "reviews.csv": made["review"],
         }
-        return BatchResult(first_day, shop.next_day - dt.timedelta(days=1),
-                           {name: n for name, n in rows.items() if name in self.out.files},
+        return BatchResult(first_day, shop.next_day - dt.timedelta(days=1), rows,
                            self.orders, self.refused_lines)
 
     def simulate_day(self, today: int) -> None:
@@ -533,6 +650,8 @@ class _Simulation:
                     delta = 1 if rnd() < 0.2 else -rng.randint(1, 3)
                     shop.seq += 1
                     events.append([5 * 3600 + 37 * product, shop.seq, ADJUST, [product, delta]])
+        if not self.first_batch:
+            self.plan_versions(today, date, events)
         events.sort(key=lambda e: (e[0], e[2], e[1]))
 
         sold = 0
@@ -548,6 +667,22 @@ class _Simulation:
         shop.line_shortfall = sum(sizes) - sold
         self.lines_sold += sold
         self.first_signups.clear()
+
+    def plan_versions(self, today: int, date: dt.date, events: list[list[Any]]) -> None:
+        """Continuation batches only: a price review every PRICE_REVIEW_WEEKS weeks on a Monday
+        (at midnight, so all the day's orders use the new prices), and the customers who
+        change today, at times during the day."""
+        if date.weekday() == 0 and (today // 7) % PRICE_REVIEW_WEEKS == 0:
+            self.review_prices(today)
+        rnd, shop = self.versions_rng.random, self.shop
+        for _ in range(int(self.customers_before * CUSTOMER_CHANGES_PER_DAY + rnd())):
+            customer = 1 + int(rnd() * self.customers_before)
+            sec = 7 * 3600 + int(rnd() * 15 * 3600)
+            if customer in self.versioned_customers:
+                continue  # one version per customer in a batch
+            self.versioned_customers.add(customer)
+            shop.seq += 1
+            events.append([sec, shop.seq, CUSTOMER_CHANGE, [customer]])
 
     def handle(self, event: list[Any], today: int) -> None:
         sec, _, kind, payload = event
@@ -585,6 +720,8 @@ class _Simulation:
             self.write_review(abs_sec, *payload)
         elif kind == CART_ABANDONED:
             self.write_cart(payload[0], payload[1], "abandoned", "", payload[2])
+        elif kind == CUSTOMER_CHANGE:
+            self.change_customer(payload[0], abs_sec)
         else:  # pragma: no cover - a corrupt state file
             raise ValueError(f"unknown event kind {kind}")
 
@@ -679,7 +816,7 @@ class _Simulation:
         order = next(self.ids["order"])
         self.orders += 1
         shop.ordered[customer - 1] = 1
-        day_text, time_text = self.day_text[today], _TIMES[abs_sec - today * DAY]
+        day_text, time_text = self.day_text[today], self.times[abs_sec - today * DAY]
         stamp = f"{day_text} {time_text}"
         head = (f"{day_text},{time_text},{aging_half_days // 2}.{5 * (aging_half_days % 2)},"
                 f"{customer},{self.gender_text[gender]},{device},{login},")

@@ -13,6 +13,8 @@ import datetime as dt
 import filecmp
 import re
 import statistics
+import subprocess
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -158,6 +160,7 @@ def test_catalog_has_the_export_products_and_categories(shop):
         assert 0 < cents(p["unit_cost"]) < cents(p["list_price"])
         assert dt.date.fromisoformat(p["launch_date"]) < dt.date(2024, 1, 1)
         assert p["is_active"] == "true"
+        assert p["updated_at"] == f"{p['launch_date']} 00:00:00"  # the first version
     sold = {(line["Product_Category"], line["Product"]) for line in shop["order_lines"]}
     assert sold == {(p["category"], p["product_name"]) for p in products}
 
@@ -207,6 +210,7 @@ def test_customer_registry_is_unique_and_consistent_with_the_orders(shop):
         assert c["gender"] in ("Male", "Female")
         assert c["country"] and c["region"] and c["city"]
         assert c["marketing_opt_in"] in ("true", "false")
+        assert c["updated_at"] == c["signed_up_at"]  # the first version
     signups = [at(c["signed_up_at"]) for c in customers]
     assert signups == sorted(signups)
     opening = dt.datetime(2024, 1, 1)
@@ -383,12 +387,13 @@ TYPED_TABLES = """
 create table products (
     product_id integer primary key, sku text not null unique, product_name text not null unique,
     category text not null, list_price numeric not null, unit_cost numeric not null,
-    supplier text not null, launch_date date not null, is_active boolean not null);
+    supplier text not null, launch_date date not null, is_active boolean not null,
+    updated_at timestamp not null);
 create table customers (
     customer_id bigint primary key, first_name text not null, last_name text not null,
     email text not null unique, gender text not null, country text not null,
     region text not null, city text not null, signed_up_at timestamp not null,
-    marketing_opt_in boolean not null);
+    marketing_opt_in boolean not null, updated_at timestamp not null);
 create table order_lines (
     order_date date not null, "time" time not null, aging numeric not null,
     customer_id bigint not null references customers, gender text not null,
@@ -558,10 +563,10 @@ ID_COLUMNS = {
 
 def test_continue_writes_dated_batches_with_ids_carried_on(continued):
     root, folders = continued
-    assert not (folders[1] / "products.csv").exists()  # the catalog does not change
     per_batch = [read_dataset([folder]) for folder in folders]
     for feed, column in ID_COLUMNS.items():
-        ids = [int(row[column]) for batch in per_batch for row in batch[feed]]
+        ids = [int(row[column]) for batch in per_batch for row in batch[feed]
+               if feed != "customers" or row["updated_at"] == row["signed_up_at"]]
         assert ids == list(range(1, len(ids) + 1)), feed  # continuing, no gap, no duplicate
     order_ids = [int(line["Order_Id"]) for batch in per_batch for line in batch["order_lines"]]
     assert order_ids == sorted(order_ids)
@@ -575,7 +580,7 @@ def test_continue_writes_dated_batches_with_ids_carried_on(continued):
         assert min(dates) == first and max(dates) == last
         # each batch holds what happened in its days (the first also the customers
         # registered before the shop opened)
-        for feed, column in (("customers", "signed_up_at"), ("payments", "processed_at"),
+        for feed, column in (("customers", "updated_at"), ("payments", "processed_at"),
                              ("inventory_movements", "moved_at"), ("reviews", "reviewed_at")):
             days = {at(row[column]).date() for row in batch[feed]}
             if feed == "customers" and first == windows[0][0]:
@@ -627,6 +632,10 @@ def test_continue_is_deterministic_too(continued, tmp_path):
         names = sorted(p.name for p in original.iterdir() if p.is_file())
         copy = again / original.relative_to(root)
         assert filecmp.cmpfiles(original, copy, names, shallow=False)[1:] == ([], [])
+    # versions included: price reviews on 2024-05-06 and 2024-05-27, customers who changed
+    assert [len(rows(folder / "products.csv")) > 0 for folder in folders[1:]] == [True, True]
+    assert all(any(c["updated_at"] != c["signed_up_at"] for c in rows(folder / "customers.csv"))
+               for folder in folders[1:])
 
 
 def test_an_interrupted_batch_leaves_no_csv_and_the_state_unchanged(tmp_path, monkeypatch):
@@ -646,13 +655,12 @@ def test_an_interrupted_batch_leaves_no_csv_and_the_state_unchanged(tmp_path, mo
         generate.extend(tmp_path, days=5)
     folder = tmp_path / "batch-2024-01-11"
     assert list(folder.glob("*.csv")) == []  # nothing a loader would pick up
-    assert len(list(folder.glob("*.csv.part"))) == 7
+    assert len(list(folder.glob("*.csv.part"))) == 8
     assert (tmp_path / generate.STATE_FILE).read_bytes() == state
     monkeypatch.undo()
     result = generate.extend(tmp_path, days=5)  # runs the batch again, whole
     assert result.folder == folder
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        name for name in shop_sim.FEEDS if name != "products.csv")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(shop_sim.FEEDS)
     assert (tmp_path / generate.STATE_FILE).read_bytes() != state
 
 
@@ -686,3 +694,13 @@ def test_catalog_reference_data_is_sane():
     assert shop_catalog.holiday_factor(dt.date(2024, 11, 29)) == 2.6  # Black Friday 2024
     assert shop_catalog.holiday_factor(dt.date(2025, 11, 28)) == 2.6  # Black Friday 2025
     assert shop_catalog.holiday_factor(dt.date(2024, 3, 13)) == 1.0
+
+
+def test_the_command_starts_without_importing_faker():
+    """Faker (and the table of the day's 86,400 times) is loaded only when generating: every
+    `storefront` command pays for its imports at start-up."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, loaders.cli, loaders.shop_sim;"
+         " print('faker' in sys.modules, loaders.shop_sim.times_of_day.cache_info().currsize)"],
+        capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "0"]
