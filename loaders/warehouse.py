@@ -341,10 +341,16 @@ def explain(exc: psycopg.Error, target: Target) -> WarehouseError:
     return WarehouseError(f"cannot connect to {where}: {reason}")
 
 
-def role_exists(target: Target, role: str) -> bool:
+def role_is_set_up(target: Target, role: str) -> bool:
+    """True when ``role`` exists and owns a schema of the target's database (what `storefront
+    db roles` does there; roles are server-wide, their privileges are per database)."""
     try:
         with psycopg.connect(target.conninfo()) as conn:
-            found = conn.execute("select 1 from pg_roles where rolname = %s", (role,))
+            found = conn.execute(
+                "select 1 from pg_namespace where nspowner ="
+                " (select oid from pg_roles where rolname = %s) limit 1",
+                (role,),
+            )
             return found.fetchone() is not None
     except psycopg.OperationalError as exc:
         raise explain(exc, target) from None
@@ -352,11 +358,11 @@ def role_exists(target: Target, role: str) -> bool:
 
 def as_role(target: Target, role: str | None) -> Target:
     """The target to use for work done as ``role`` (loader, transformer): on the local warehouse,
-    which trusts its own socket, connect as that role once `storefront db roles` created it; on
+    which trusts its own socket, connect as that role once `storefront db roles` set it up; on
     any other server the user chooses by PGUSER (and PGPASSWORD), so the target is unchanged."""
     if role is None or not target.embedded or target.user == role:
         return target
-    return replace(target, user=role) if role_exists(target, role) else target
+    return replace(target, user=role) if role_is_set_up(target, role) else target
 
 
 def connect(

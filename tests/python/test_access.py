@@ -1,0 +1,159 @@
+"""Least-privilege roles (`storefront db roles`), dbt grants and personal data kept out of marts.
+
+Everything runs on the session server: the roles are created in this module's database, dbt builds
+as storefront_transformer, and each role's session is tried for what it may and may not do.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import replace
+
+import psycopg
+import pytest
+
+from conftest import PROJECT, run_cli, run_dbt
+from loaders import load, roles, warehouse
+from loaders.warehouse import Target
+
+DENIED = psycopg.errors.InsufficientPrivilege
+
+
+def as_user(target: Target, user: str) -> psycopg.Connection:
+    return psycopg.connect(target.conninfo().replace("user=postgres", f"user={user}"),
+                           autocommit=True)
+
+
+@pytest.fixture(scope="module")
+def built(fresh_db, tmp_path_factory):
+    """Roles created twice (idempotent), then the project built as the transformer."""
+    with psycopg.connect(fresh_db.conninfo(), autocommit=True) as conn:
+        load.ensure_raw_schema(conn)
+    first = run_cli("db", "roles", check=True)
+    again = run_cli("db", "roles", check=True)
+    assert "storefront_reporter: updated" in again.stdout, (first.stdout, again.stdout)
+    folder = tmp_path_factory.mktemp("access")
+    paths = ("--target-path", str(folder / "target"), "--log-path", str(folder / "logs"))
+    transformer = Target(fresh_db.host, fresh_db.port, roles.TRANSFORMER, fresh_db.dbname)
+    run_dbt("build", *paths, target=transformer)
+    manifest = json.loads((folder / "target" / "manifest.json").read_text())
+    return {"target": fresh_db, "transformer": transformer, "paths": paths, "manifest": manifest}
+
+
+def relations(conn: psycopg.Connection, schema: str) -> list[str]:
+    found = conn.execute(
+        "select c.relname from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
+        " where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p') order by 1",
+        (schema,),
+    )
+    return [row[0] for row in found]
+
+
+def test_roles_have_no_superpowers(built):
+    with psycopg.connect(built["target"].conninfo()) as conn:
+        found = conn.execute(
+            "select rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin from pg_roles"
+            " where rolname like 'storefront\\_%' order by 1"
+        ).fetchall()
+    assert found == [(role, False, False, False, True) for role in sorted(roles.ROLES)]
+
+
+def test_reporter_reads_every_mart_and_nothing_else(built):
+    with psycopg.connect(built["target"].conninfo()) as admin:
+        marts = relations(admin, "marts")
+        others = {schema: relations(admin, schema)
+                  for schema in ("raw", "staging", "core", "snapshots")}
+    assert len(marts) >= 9
+    with as_user(built["target"], roles.REPORTER) as conn:
+        for mart in marts:
+            conn.execute(f'select count(*) from marts."{mart}"')
+        for schema, names in others.items():
+            for name in names:
+                with pytest.raises(DENIED):
+                    conn.execute(f'select 1 from {schema}."{name}" limit 1')
+        with pytest.raises(DENIED):
+            conn.execute("create table marts.sneaky (n int)")
+    assert others["raw"] and others["staging"] and others["core"]
+
+
+def test_loader_writes_raw_only(built):
+    with as_user(built["target"], roles.LOADER) as conn:
+        conn.execute("create table raw.loader_probe (n int)")
+        conn.execute("insert into raw.loader_probe values (1)")
+        conn.execute("drop table raw.loader_probe")
+        for schema in ("public", "staging", "core", "marts", "snapshots"):
+            with pytest.raises(DENIED):
+                conn.execute(f"create table {schema}.loader_probe (n int)")
+        with pytest.raises(DENIED):
+            conn.execute("create schema loader_probe")
+        with pytest.raises(DENIED):
+            conn.execute("select 1 from core.orders limit 1")
+
+
+def test_transformer_reads_raw_but_cannot_write_it(built):
+    with as_user(built["target"], roles.TRANSFORMER) as conn:
+        conn.execute("select count(*) from raw.order_lines")
+        with pytest.raises(DENIED):
+            conn.execute("delete from raw.order_lines")
+        with pytest.raises(DENIED):
+            conn.execute("create table raw.transformer_probe (n int)")
+
+
+def test_the_loader_role_loads_through_the_loader(built, tmp_path):
+    export = tmp_path / "lines.csv"
+    export.write_text(
+        "Order_Date,Time,Aging,Customer_Id,Gender,Device_Type,Customer_Login_type,"
+        "Product_Category,Product,Sales,Quantity,Discount,Profit,Shipping_Cost,Order_Priority,"
+        "Payment_method\n"
+        "2018-01-02,10:56:33,8.0,37077,Female,Web,Member,Auto & Accessories,Car Media Players,"
+        "140.0,1.0,0.3,46.0,4.6,Medium,credit_card\n"
+    )
+    loader = Target(built["target"].host, built["target"].port, roles.LOADER,
+                    built["target"].dbname)
+    result = load.load_file(loader, "order-lines", export)
+    assert (result.status, result.rows_loaded) == ("loaded", 1)
+    with psycopg.connect(built["target"].conninfo()) as conn:
+        owner = conn.execute(
+            "select tableowner from pg_tables"
+            " where schemaname = 'raw' and tablename = 'order_lines'"
+        ).fetchone()
+    assert owner == (roles.LOADER,)
+
+
+def test_local_warehouse_connects_loaders_as_the_loader_role(built):
+    local = Target(built["target"].host, built["target"].port, "postgres",
+                   built["target"].dbname, embedded=True)
+    assert warehouse.as_role(local, roles.LOADER).user == roles.LOADER
+    assert warehouse.as_role(local, "no_such_role").user == "postgres"
+    # on another server the user's PGUSER decides
+    other = replace(built["target"], embedded=False)
+    assert warehouse.as_role(other, roles.LOADER).user == "postgres"
+
+
+def test_no_secret_in_tracked_files():
+    files = subprocess.run(["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert files, "not a git checkout"
+    patterns = [
+        r"password\s*[:=]\s*['\"]?[A-Za-z0-9!@#%^&*]{6,}",
+        r"PGPASSWORD=(?!\.\.\.|\$)\S+",
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
+        r"postgres(ql)?://[^:/\s]+:[^@\s]+@",
+        r"AKIA[0-9A-Z]{16}",
+    ]
+    import re
+
+    found = []
+    for name in files:
+        path = PROJECT / name
+        if not path.is_file() or path.suffix in {".png", ".whl"}:
+            continue
+        text = path.read_text(errors="ignore")
+        for pattern in patterns:
+            for match in re.finditer(pattern, text, re.IGNORECASE):
+                line = text[: match.start()].count("\n") + 1
+                found.append(f"{name}:{line}: {match.group(0)[:40]}")
+    allowed = {"tests/python/test_access.py", "tests/python/test_warehouse.py"}
+    found = [f for f in found if f.split(":", 1)[0] not in allowed]
+    assert found == []
