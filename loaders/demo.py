@@ -91,17 +91,19 @@ def summary(target: warehouse.Target) -> None:
 
 
 def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) -> bool:
-    """Generate the demo shop once (kept in ``folder``) and load it; files already loaded are
-    skipped by the loader. Returns False when a file failed or was rejected."""
+    """Generate the demo shop once (kept in ``folder``) and load every feed in it; files already
+    loaded are skipped by the loader. Returns False when a file failed or was rejected."""
     from loaders import generate, load
 
-    if not (folder / generate.STATE_FILE).is_file():
+    products = folder / "products.csv"
+    current = products.is_file() and "updated_at" in products.open().readline()
+    if not (folder / generate.STATE_FILE).is_file() or not current:
         step(f"storefront generate --out {folder} --order-lines {order_lines:,}")
         made = generate.generate(folder, order_lines=order_lines, force=True)
         print(f"{made.order_lines:,} order lines in {made.seconds:.1f} s")
-    step(f"storefront load order-lines {folder}/order_lines.csv")
-    results = load.load_paths(
-        target, "order-lines", [folder / "order_lines.csv"], report=lambda r: print(r.summary())
+    step(f"storefront load {folder}")
+    results = load.load_directory(
+        target, folder, report=lambda r: print(r.summary()), note=print
     )
     return all(result.ok for result in results)
 
