@@ -35,7 +35,7 @@ pytest: venv
 
 lint: venv
 	$(BIN)/ruff check loaders tests
-	$(BIN)/sqlfluff lint --disable-progress-bar models tests analyses macros snapshots
+	$(BIN)/sqlfluff lint --disable-progress-bar $(wildcard models tests analyses macros snapshots)
 	$(BIN)/python -m loaders.doccheck
 
 docs: venv
