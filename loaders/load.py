@@ -613,20 +613,26 @@ def load_paths(
     results = []
     with _connection(target) as conn:
         for path in files:
-            try:
-                result = load_file(
-                    conn,
-                    feed,
-                    path,
-                    max_reject_ratio=max_reject_ratio,
-                    progress=progress(path) if progress else None,
-                )
-            except LoadError as exc:
-                result = exc.result
-            results.append(result)
-            if report is not None:
-                report(result)
+            results.append(_load_reported(conn, feed, path, max_reject_ratio, progress, report))
     return results
+
+
+def _load_reported(conn, feed, path, max_reject_ratio, progress, report) -> BatchResult:
+    """One file of a multi-file load: a failing file becomes its result (the others go on),
+    passed to ``report`` as soon as known."""
+    try:
+        result = load_file(
+            conn,
+            feed,
+            path,
+            max_reject_ratio=max_reject_ratio,
+            progress=progress(path) if progress else None,
+        )
+    except LoadError as exc:
+        result = exc.result
+    if report is not None:
+        report(result)
+    return result
 
 
 # -- a whole folder -----------------------------------------------------------------------------
@@ -677,19 +683,9 @@ def load_directory(
     with _connection(target) as conn:
         for position, (where, files) in enumerate(found):
             for feed, path in files:
-                try:
-                    result = load_file(
-                        conn,
-                        feed,
-                        path,
-                        max_reject_ratio=max_reject_ratio,
-                        progress=progress(path) if progress else None,
-                    )
-                except LoadError as exc:
-                    result = exc.result
-                results.append(result)
-                if report is not None:
-                    report(result)
+                results.append(
+                    _load_reported(conn, feed, path, max_reject_ratio, progress, report)
+                )
             later = len(found) - position - 1
             if later and not all(r.ok for r in results[-len(files):]):
                 if note is not None:
