@@ -98,8 +98,8 @@ def ensure_roles(conn: psycopg.Connection) -> list[str]:
     for schema in DBT_SCHEMAS:
         _own_schema(conn, schema, TRANSFORMER)
 
-    # Reporter: reads marts only. dbt's `grants` config re-applies SELECT on every build; the
-    # default privileges cover tables the transformer creates outside dbt.
+    # Reporter: reads marts only: SELECT on what is there now, and default privileges for every
+    # table the transformer (dbt) creates in marts later, so a rebuilt mart stays readable.
     reporter = sql.Identifier(REPORTER)
     conn.execute(sql.SQL("grant usage on schema marts to {}").format(reporter))
     conn.execute(sql.SQL("grant select on all tables in schema marts to {}").format(reporter))
