@@ -8,12 +8,16 @@
 
     The keys stay declared in yml as usual (contract, docs, DAG order); only their DDL moves.
     postgres__get_table_columns_and_constraints leaves primary and foreign keys out of CREATE
-    TABLE for `table` models, and the post-hook add_key_constraints() (dbt_project.yml) adds them
-    in the same transaction, before the new table is committed: a violation fails the model and
-    leaves the previous table in place. Other materializations keep dbt's own behaviour.
+    TABLE for `table` and `incremental` models, and the post-hook add_key_constraints()
+    (dbt_project.yml) adds the keys the table does not have yet, in the same transaction, before
+    the new table is committed: a violation fails the model and leaves the previous table in
+    place. An incremental run finds its keys in place and adds nothing (rows it inserts are
+    checked by the keys as usual); a key dropped because its parent was rebuilt (`drop ...
+    cascade`) comes back on the child's next build. Other materializations keep dbt's own
+    behaviour.
 -#}
 {% macro postgres__get_table_columns_and_constraints() -%}
-    {%- if config.get('materialized') != 'table' -%}
+    {%- if config.get('materialized') not in ('table', 'incremental') -%}
         {{ return(table_columns_and_constraints()) }}
     {%- endif -%}
     {%- set key_types = ['primary_key', 'foreign_key'] -%}
@@ -46,20 +50,72 @@
 
 {% macro add_key_constraints() -%}
     {%- set contract = config.get('contract') -%}
-    {%- if config.get('materialized') != 'table' or not contract.enforced -%}
+    {%- if not execute or config.get('materialized') not in ('table', 'incremental')
+        or not contract.enforced -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set clauses = [] -%}
+    {%- set declared = [] -%}
     {%- for name, column in model['columns'].items() -%}
         {%- for constraint in column.get('constraints', []) -%}
-            {%- do clauses.append(key_constraint_clause(constraint, [name])) -%}
+            {%- do declared.append((constraint, [name])) -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- for constraint in model['constraints'] -%}
-        {%- do clauses.append(key_constraint_clause(constraint, constraint['columns'])) -%}
+        {%- do declared.append((constraint, constraint['columns'])) -%}
     {%- endfor -%}
-    {%- set clauses = clauses | reject('equalto', '') | list -%}
+    {%- set keys = [] -%}
+    {%- for constraint, columns in declared
+        if constraint['type'] in ('primary_key', 'foreign_key') -%}
+        {%- do keys.append((constraint, columns)) -%}
+    {%- endfor -%}
+    {%- set existing = existing_key_constraints() if keys else [] -%}
+    {#- The primary key first, then the foreign keys in the order of the tables they reference:
+        adding a foreign key locks the referenced table, and models built side by side (the
+        facts that all reference orders, customers, products) must take those locks in one
+        order or they deadlock. -#}
+    {%- set clauses = [] -%}
+    {%- for constraint, columns in keys
+        if key_constraint_signature(constraint, columns) not in existing -%}
+        {%- set order = '0' if constraint['type'] == 'primary_key' else '1' ~ constraint['to'] -%}
+        {%- do clauses.append((order ~ ':' ~ columns | join(','),
+            key_constraint_clause(constraint, columns))) -%}
+    {%- endfor -%}
+    {%- set clauses = clauses | sort(attribute='0') | map(attribute='1')
+        | reject('equalto', '') | list -%}
     {{- 'alter table ' ~ this ~ '\n' ~ clauses | join(',\n') if clauses -}}
+{%- endmacro %}
+
+
+{#-
+    The primary and foreign keys <this> has, as signatures `p:<columns>` and
+    `f:<columns>:<referenced table>`. Compared by what they are, not by name: a rebuilt table's
+    keys get new names while the table it replaces still holds the old ones.
+-#}
+{% macro existing_key_constraints() -%}
+    {%- set found = run_query(
+        "select cast(constraints.contype as text) || ':' || array_to_string(array("
+        ~ " select attribute.attname from unnest(constraints.conkey)"
+        ~ " with ordinality as key (attnum, position)"
+        ~ " inner join pg_attribute as attribute on attribute.attrelid = constraints.conrelid"
+        ~ " and attribute.attnum = key.attnum order by key.position), ',')"
+        ~ " || case when constraints.contype = 'f'"
+        ~ " then ':' || cast(cast(constraints.confrelid as regclass) as text) else '' end"
+        ~ " from pg_constraint as constraints"
+        ~ " where constraints.conrelid = cast('" ~ this ~ "' as regclass)"
+        ~ " and constraints.contype in ('p', 'f')"
+    ) -%}
+    {{- return(found.columns[0].values() | list) -}}
+{%- endmacro %}
+
+
+{% macro key_constraint_signature(constraint, columns) -%}
+    {%- if constraint['type'] == 'primary_key' -%}
+        p:{{ columns | join(',') }}
+    {%- else -%}
+        {#- `to` is rendered with the database: "db"."schema"."table" -#}
+        {%- set referenced = (constraint['to'] | replace('"', '')).split('.')[-2:] -%}
+        f:{{ columns | join(',') }}:{{ referenced | join('.') }}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -71,4 +127,15 @@
         add {{ name }}foreign key ({{ columns | join(', ') }})
         references {{ constraint['to'] }} ({{ constraint['to_columns'] | join(', ') }})
     {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    `analyze <this>` when the table was (re)built by this transaction (its pg_class row is this
+    transaction's: created, or renamed into place), so the models that read it next plan with
+    fresh statistics. An incremental run that only added rows leaves statistics to autovacuum:
+    analyzing a large table on every daily build would cost more than the rows it added.
+-#}
+{% macro analyze_if_rebuilt() -%}
+    {{- 'analyze ' ~ this if relation_rebuilt(this) -}}
 {%- endmacro %}

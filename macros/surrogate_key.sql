@@ -20,3 +20,21 @@
     {%- endfor -%}
     md5(cast(array[{{ parts | join(', ') }}] as text))
 {%- endmacro %}
+
+
+{#-
+    order_key_of_id(expression): the natural identity of an order known by its Order_Id, as text:
+    'order_id=' followed by the id. Every feed that names an order (order lines, payments,
+    carts, reviews, stock movements) builds the order's key with this macro, so
+    surrogate_key([order_key_of_id(...)]) gives the same order_sk everywhere: the bigint 441 of
+    payments.csv and the trimmed text '441' of the export are one order.
+-#}
+{% macro order_key_of_id(expression) -%}
+    'order_id=' || cast({{ expression }} as text)
+{%- endmacro %}
+
+
+{#- order_sk_of_id(expression): the surrogate key of the order with that Order_Id. -#}
+{% macro order_sk_of_id(expression) -%}
+    {{ surrogate_key([order_key_of_id(expression)]) }}
+{%- endmacro %}

@@ -1,7 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='order_line_sk',
+    )
+}}
+
 with
 
 order_lines as (
     select * from {{ ref('int_order_lines_keyed') }}
+),
+
+-- Rule 2 (macros/incremental.sql): the lines written since this table's latest build.
+new_lines as (
+    select order_lines.*
+    from order_lines
+    where {{ built_since_last_build('order_lines.built_at') }}
 ),
 
 final as (
@@ -27,8 +42,9 @@ final as (
         -- metadata
         batch_id,
         line_number,
-        loaded_at
-    from order_lines
+        loaded_at,
+        {{ build_timestamp() }} as built_at
+    from new_lines
 )
 
 select * from final

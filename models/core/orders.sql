@@ -1,11 +1,34 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='order_sk',
+    )
+}}
+
 {%- set attributes = [
     'order_time', 'order_priority', 'device_type', 'payment_method', 'login_type',
 ] -%}
 
 with
 
-order_lines as (
+order_lines as not materialized (
     select * from {{ ref('int_order_lines_keyed') }}
+),
+
+-- Rule 2 (macros/incremental.sql): orders with lines written since this table's latest build
+-- are recomputed from all their lines (a late line joins its order) and merged in place
+-- (other tables' foreign keys point here). A full build takes every order.
+affected_lines as (
+    select order_lines.*
+    from order_lines
+    {%- if is_incremental() %}
+        where order_lines.order_sk in (
+            select new_lines.order_sk
+            from order_lines as new_lines
+            where {{ built_since_last_build('new_lines.built_at') }}
+        )
+    {%- endif %}
 ),
 
 -- order_key, order_id, customer_id and order_date are the same on every line of an order
@@ -28,7 +51,7 @@ aggregated as (
         sum(sales) as revenue,
         coalesce(sum(profit), 0) as profit,
         min(order_date) as order_date
-    from order_lines
+    from affected_lines
     group by order_sk
 ),
 
@@ -55,7 +78,10 @@ final as (
 
         -- dates and times
         order_date,
-        order_time
+        order_time,
+
+        -- metadata
+        {{ build_timestamp() }} as built_at
     from aggregated
 )
 

@@ -1,20 +1,30 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        indexes=[
+            {'columns': ['batch_id']},
+            {'columns': ['built_at']},
+            {'columns': ['order_sk']},
+            {'columns': ['customer_id']},
+        ],
+    )
+}}
+
 with
 
 order_lines as (
     select * from {{ ref('stg_shop__order_lines') }}
 ),
 
-load_batches as (
-    select * from {{ ref('stg_loader__load_batches') }}
-),
-
 -- Only lines of batches the ledger records as loaded go on (the loader lands no others;
--- assert_order_lines_come_from_loaded_batches fails the build if it ever did).
+-- assert_order_lines_come_from_loaded_batches fails the build if it ever did), and on an
+-- incremental build only those of batches this table does not hold yet (rule 1,
+-- macros/incremental.sql).
 loaded_lines as (
     select order_lines.*
     from order_lines
-    inner join load_batches on order_lines.batch_id = load_batches.batch_id
-    where load_batches.status = 'loaded'
+    where order_lines.batch_id in ({{ unprocessed_batches('order-lines') }})
 ),
 
 -- An order is its Order_Id when the export has one, else (customer, day, time).
@@ -23,7 +33,7 @@ identified as (
     select
         *,
         case
-            when order_id is not null then 'order_id=' || order_id
+            when order_id is not null then {{ order_key_of_id('order_id') }}
             else
                 'customer_id=' || customer_id
                 || ';order_date=' || to_char(order_date, 'YYYY-MM-DD')
@@ -67,7 +77,8 @@ final as (
         -- metadata
         batch_id,
         line_number,
-        loaded_at
+        loaded_at,
+        {{ build_timestamp() }} as built_at
     from identified
 )
 

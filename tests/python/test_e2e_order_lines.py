@@ -125,12 +125,100 @@ def test_core_orders_follow_the_order_identity(built):
 
 
 def test_core_customers_take_their_latest_known_attributes(built):
-    assert rows(built, "select * from core.customers order by customer_id") == [
+    assert rows(
+        built,
+        "select customer_id, gender, device_type, login_type, first_order_date, last_order_date"
+        " from core.customers order by customer_id",
+    ) == [
         (101, "female", "mobile", "member", date(2023, 1, 30), date(2023, 1, 31)),
         (102, "male", "web", "member", date(2023, 1, 30), date(2023, 3, 1)),
         (103, "female", "mobile", "first_signup", date(2023, 1, 31), date(2023, 1, 31)),
         # the latest line has no device: the earlier "Web" stays; gender comes from the latest
         (104, "male", "web", "new", date(2023, 3, 1), date(2023, 3, 2)),
+    ]
+
+
+def test_without_the_registry_customers_have_no_registry_attributes(built):
+    assert rows(
+        built,
+        "select count(*), count(email), count(city), count(signed_up_at), bool_or(is_registered)"
+        " from core.customers",
+    ) == [(4, 0, 0, 0, False)]
+
+
+def test_the_other_feeds_build_empty_when_only_the_export_is_loaded(built):
+    for table in ("inventory_movements", "payments", "carts", "cart_items", "reviews",
+                  "customer_history", "product_history", "stock_levels_daily"):
+        assert rows(built, f"select count(*) from core.{table}") == [(0,)], table
+    for table in ("stock_alerts", "cart_abandonment"):
+        assert rows(built, f"select count(*) from marts.{table}") == [(0,)], table
+    assert rows(built, "select count(*), count(product_id), count(list_price) from core.products"
+                ) == [(6, 0, 0)]
+    assert rows(built, "select count(*) from snapshots.products_snapshot"
+                       " where product_id is not null") == [(0,)]
+
+
+def test_the_new_marts_answer_from_what_the_export_holds(built):
+    # every day from the first to the last order, no refund, no cart
+    assert rows(
+        built,
+        "select count(*), sum(order_count), sum(revenue), sum(new_customer_count),"
+        " sum(returning_customer_count), sum(refund_count), sum(carts_created),"
+        " count(cart_conversion_rate) from marts.metrics_daily",
+    ) == [(32, 7, D("580"), 4, 3, 0, 0, 0)]
+    assert rows(
+        built,
+        "select date_day, order_count, active_customer_count, new_customer_count,"
+        " returning_customer_count from marts.metrics_daily where order_count > 0"
+        " order by date_day",
+    ) == [
+        (date(2023, 1, 30), 2, 2, 2, 0),  # 101 and 102
+        (date(2023, 1, 31), 2, 2, 1, 1),  # 103 is new, 101 returns
+        (date(2023, 3, 1), 2, 2, 1, 1),  # 104 is new, 102 returns
+        (date(2023, 3, 2), 1, 1, 0, 1),  # 104 returns
+    ]
+    assert rows(built, "select month_start, active_customer_count, new_customer_count,"
+                       " returning_customer_count from marts.metrics_monthly order by 1") == [
+        (date(2023, 1, 1), 3, 3, 0), (date(2023, 2, 1), 0, 0, 0), (date(2023, 3, 1), 2, 1, 1)]
+    # the orders with an Order_Id have no captured payment: no payment feed
+    assert rows(built, "select order_id, reconciliation_status, order_total, captured_amount"
+                       " from marts.payment_reconciliation order by order_id") == [
+        ("A-1", "unpaid", D("150"), D(0)), ("B-7", "unpaid", D("60"), D(0))]
+    # no catalog: nothing can be costed
+    assert rows(built, "select sum(revenue), count(cost), sum(unpriced_line_count)"
+                       " from marts.profit_summary") == [(D("580"), 0, 10)]
+    assert rows(built, "select product_name, review_count, avg_rating, buyer_count,"
+                       " reviewed_buyer_share from marts.product_ratings"
+                       " where product_category = 'Fashion'") == [("Shirt", 0, None, 2, D(0))]
+    assert rows(built, "select cohort_month, months_since_first_order, cohort_size,"
+                       " active_customers, retention_rate from marts.customer_cohorts"
+                       " order by 1, 2") == [
+        (date(2023, 1, 1), 0, 3, 3, D("1.0000")),
+        (date(2023, 1, 1), 1, 3, 0, D("0.0000")),
+        (date(2023, 1, 1), 2, 3, 1, D("0.3333")),  # 102 came back in March
+        (date(2023, 2, 1), 0, 0, 0, None),
+        (date(2023, 2, 1), 1, 0, 0, None),
+        (date(2023, 3, 1), 0, 1, 1, D("1.0000")),
+    ]
+    assert rows(built, "select customer_id, order_number, revenue, cumulative_revenue,"
+                       " days_since_previous_order from marts.customer_order_history"
+                       " where customer_id in (101, 104) order by 1, 2") == [
+        (101, 1, D("150"), D("150"), None),
+        (101, 2, D("150"), D("300"), 1),
+        (104, 1, D("0"), D("0"), None),
+        (104, 2, D("50"), D("50"), 1),
+    ]
+    assert rows(built, "select customer_id, recency_days, frequency, monetary, rfm_segment"
+                       " from marts.customer_rfm order by customer_id") == [
+        (101, 30, 2, D("300"), "loyal"),  # scores 3, 5, 5
+        (102, 1, 2, D("180"), "champions"),  # 4, 5, 4
+        (103, 30, 1, D("50"), "needs_attention"),  # 3, 2, 3
+        (104, 0, 2, D("50"), "champions"),  # 5, 5, 3
+    ]
+    assert rows(built, "select month_start, sku, product_name, revenue, revenue_rank, units_rank"
+                       " from marts.top_skus where revenue_rank = 1 order by 1") == [
+        (date(2023, 1, 1), None, "Shirt", D("330"), 1, 1),
+        (date(2023, 3, 1), None, "Charger", D("60"), 1, 1),
     ]
 
 

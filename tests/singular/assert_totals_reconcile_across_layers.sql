@@ -1,22 +1,27 @@
--- Revenue, profit, units, orders and lines add up to the same totals in every layer: the valid
--- raw lines (those of loaded batches), core and every mart. Measures that do not add up across
--- a mart's rows by definition (orders per category, lines per segment) are left null there
--- and not compared. Returns each layer whose totals differ from the raw lines'.
+-- Revenue, profit, units, orders and lines add up to the same totals in every layer: core
+-- order lines and orders, and every mart. Measures that do not add up across a mart's rows by
+-- definition (orders per category, lines per segment) are left null there and not compared.
+-- The raw lines reconcile with core line by line: each raw line of a loaded batch is in
+-- core.order_lines with the same amounts and the order key restated here independently; on an
+-- incremental build, the lines of the newest order-lines batch (macros/test_scope.sql); the
+-- totals below are always over every row. Returns each layer or line that differs.
 with
 
 raw_lines as (
-    select * from {{ source('shop', 'order_lines') }}
+    select *
+    from {{ source('shop', 'order_lines') }}
+    where {{ latest_build_condition(source('shop', 'order_lines')) }}
 ),
 
 load_batches as (
     select * from {{ source('loader', 'load_batches') }}
 ),
 
-order_lines as (
+order_lines as not materialized (
     select * from {{ ref('order_lines') }}
 ),
 
-orders as (
+orders as not materialized (
     select * from {{ ref('orders') }}
 ),
 
@@ -56,37 +61,84 @@ business_summary as (
     select * from {{ ref('business_summary') }}
 ),
 
--- the reference: raw lines of loaded batches, with the order identity restated independently
+metrics_daily as (
+    select * from {{ ref('metrics_daily') }}
+),
+
+metrics_monthly as (
+    select * from {{ ref('metrics_monthly') }}
+),
+
+profit_summary as (
+    select * from {{ ref('profit_summary') }}
+),
+
+top_skus as (
+    select * from {{ ref('top_skus') }}
+),
+
+customer_order_history as (
+    select * from {{ ref('customer_order_history') }}
+),
+
+customer_cohorts as (
+    select * from {{ ref('customer_cohorts') }}
+),
+
+customer_rfm as (
+    select * from {{ ref('customer_rfm') }}
+),
+
+-- raw lines of loaded batches, with the order identity restated independently
 valid_raw as (
     select
         raw_lines.*,
-        coalesce(
-            'order_id:' || nullif(trim(raw_lines.order_id), ''),
-            'customer_day_time:' || raw_lines.customer_id
-            || '|' || to_char(raw_lines.order_date, 'YYYY-MM-DD')
-            || '|' || coalesce(to_char(raw_lines.time, 'HH24:MI:SS'), '-')
-        ) as order_identity
+        md5(cast(array[
+            coalesce(
+                'order_id=' || nullif(trim(raw_lines.order_id), ''),
+                'customer_id=' || raw_lines.customer_id
+                || ';order_date=' || to_char(raw_lines.order_date, 'YYYY-MM-DD')
+                || ';order_time=' || coalesce(to_char(raw_lines.time, 'HH24:MI:SS'), '')
+            )
+        ] as text)) as expected_order_sk
     from raw_lines
     inner join load_batches on raw_lines._batch_id = load_batches.batch_id
     where load_batches.status = 'loaded'
 ),
 
-layers as (
+line_differences as (
     select
-        'raw order lines' as layer,
-        coalesce(sum(sales), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(quantity), 0) as units,
-        count(distinct order_identity) as order_count,
-        count(*) as line_count
+        'raw line ' || valid_raw._batch_id || ':' || valid_raw._line_number as layer,
+        valid_raw.sales as revenue,
+        order_lines.sales as expected_revenue,
+        valid_raw.profit,
+        order_lines.profit as expected_profit,
+        valid_raw.quantity as units,
+        order_lines.quantity as expected_units,
+        cast(null as bigint) as order_count,
+        cast(null as bigint) as expected_order_count,
+        cast(null as bigint) as line_count,
+        cast(null as bigint) as expected_line_count
     from valid_raw
-    union all
+    left join order_lines
+        on
+            valid_raw._batch_id = order_lines.batch_id
+            and valid_raw._line_number = order_lines.line_number
+    where
+        order_lines.order_line_sk is null
+        or valid_raw.sales != order_lines.sales
+        or valid_raw.profit is distinct from order_lines.profit
+        or valid_raw.quantity != order_lines.quantity
+        or valid_raw.expected_order_sk != order_lines.order_sk
+),
+
+layers as (
     select
         'core.order_lines' as layer,
         coalesce(sum(sales), 0) as revenue,
         coalesce(sum(profit), 0) as profit,
         coalesce(sum(quantity), 0) as units,
-        count(distinct order_sk) as order_count,
+        (select count(*) as order_count from orders) as order_count,
         count(*) as line_count
     from order_lines
     union all
@@ -180,14 +232,77 @@ layers as (
         coalesce(sum(order_count), 0) as order_count,
         coalesce(sum(order_line_count), 0) as line_count
     from business_summary
+    union all
+    select
+        'metrics_daily' as layer,
+        coalesce(sum(revenue), 0) as revenue,
+        coalesce(sum(profit), 0) as profit,
+        coalesce(sum(units_sold), 0) as units,
+        coalesce(sum(order_count), 0) as order_count,
+        coalesce(sum(order_line_count), 0) as line_count
+    from metrics_daily
+    union all
+    select
+        'metrics_monthly' as layer,
+        coalesce(sum(revenue), 0) as revenue,
+        coalesce(sum(profit), 0) as profit,
+        coalesce(sum(units_sold), 0) as units,
+        coalesce(sum(order_count), 0) as order_count,
+        coalesce(sum(order_line_count), 0) as line_count
+    from metrics_monthly
+    union all
+    select
+        'profit_summary' as layer,
+        coalesce(sum(revenue), 0) as revenue,
+        coalesce(sum(profit), 0) as profit,
+        coalesce(sum(units_sold), 0) as units,
+        null as order_count,
+        null as line_count
+    from profit_summary
+    union all
+    select
+        'top_skus' as layer,
+        coalesce(sum(revenue), 0) as revenue,
+        coalesce(sum(profit), 0) as profit,
+        coalesce(sum(units_sold), 0) as units,
+        null as order_count,
+        null as line_count
+    from top_skus
+    union all
+    select
+        'customer_order_history' as layer,
+        coalesce(sum(revenue), 0) as revenue,
+        null as profit,
+        coalesce(sum(units), 0) as units,
+        count(*) as order_count,
+        null as line_count
+    from customer_order_history
+    union all
+    select
+        'customer_cohorts' as layer,
+        coalesce(sum(revenue), 0) as revenue,
+        null as profit,
+        null as units,
+        coalesce(sum(order_count), 0) as order_count,
+        null as line_count
+    from customer_cohorts
+    union all
+    select
+        'customer_rfm' as layer,
+        coalesce(sum(monetary), 0) as revenue,
+        null as profit,
+        null as units,
+        coalesce(sum(frequency), 0) as order_count,
+        null as line_count
+    from customer_rfm
 ),
 
 reference as (
     select * from layers
-    where layer = 'raw order lines'
+    where layer = 'core.order_lines'
 ),
 
-final as (
+total_differences as (
     select
         layers.layer,
         layers.revenue,
@@ -208,6 +323,12 @@ final as (
         or layers.units != reference.units
         or layers.order_count != reference.order_count
         or layers.line_count != reference.line_count
+),
+
+final as (
+    select * from line_differences
+    union all
+    select * from total_differences
 )
 
 select * from final

@@ -1,11 +1,22 @@
 with
 
-customers as (
+customers as not materialized (
     select * from {{ ref('customers') }}
 ),
 
-orders as (
-    select * from {{ ref('orders') }}
+daily_orders as (
+    select * from {{ ref('int_daily_orders_by_attributes') }}
+),
+
+customer_totals as (
+    select * from {{ ref('int_customer_order_totals') }}
+),
+
+-- customers who ordered (the registry also knows customers who never did)
+buyers as (
+    select *
+    from customers
+    where first_order_date is not null
 ),
 
 -- one row per customer and segment type: the customer's own (latest known) attribute
@@ -13,32 +24,49 @@ customer_segment_rows as (
     select
         segments.segment_type,
         coalesce(segments.segment, 'unknown') as segment
-    from customers
+    from buyers
     cross join lateral (
         values
-        ('device_type', customers.device_type),
-        ('login_type', customers.login_type),
-        ('gender', customers.gender)
+        ('device_type', buyers.device_type),
+        ('login_type', buyers.login_type),
+        ('gender', buyers.gender)
     ) as segments (segment_type, segment)
 ),
 
--- one row per order and segment type: the order's attribute, and the ordering customer's
--- gender
-order_segment_rows as (
+-- orders by the order's own attributes (daily sums of the orders)...
+order_attribute_rows as (
     select
         segments.segment_type,
         coalesce(segments.segment, 'unknown') as segment,
-        orders.units,
-        orders.revenue,
-        orders.profit
-    from orders
-    inner join customers on orders.customer_id = customers.customer_id
+        daily_orders.order_count,
+        daily_orders.units,
+        daily_orders.revenue,
+        daily_orders.profit
+    from daily_orders
     cross join lateral (
         values
-        ('device_type', orders.device_type),
-        ('login_type', orders.login_type),
-        ('gender', customers.gender)
+        ('device_type', daily_orders.device_type),
+        ('login_type', daily_orders.login_type)
     ) as segments (segment_type, segment)
+),
+
+-- ...and by the ordering customer's gender (each customer's order totals)
+order_gender_rows as (
+    select
+        'gender' as segment_type,
+        coalesce(customers.gender, 'unknown') as segment,
+        customer_totals.order_count,
+        customer_totals.units_purchased as units,
+        customer_totals.revenue,
+        customer_totals.profit
+    from customer_totals
+    inner join customers on customer_totals.customer_id = customers.customer_id
+),
+
+order_segment_rows as (
+    select * from order_attribute_rows
+    union all
+    select * from order_gender_rows
 ),
 
 customer_counts as (
@@ -54,7 +82,7 @@ order_counts as (
     select
         segment_type,
         segment,
-        count(*) as order_count,
+        cast(sum(order_count) as bigint) as order_count,
         cast(sum(units) as bigint) as units_sold,
         sum(revenue) as revenue,
         sum(profit) as profit

@@ -1,42 +1,54 @@
 with
 
-orders as (
-    select * from {{ ref('orders') }}
+metrics_daily as (
+    select * from {{ ref('metrics_daily') }}
 ),
 
+customers as (
+    select * from {{ ref('customers') }}
+),
+
+-- the days with orders (metrics_daily also holds days with only carts or refunds)
 totals as (
     select
-        max(order_date) as as_of_date,
-        min(order_date) as first_order_date,
-        count(distinct customer_id) as customer_count,
-        count(*) as order_count,
-        cast(sum(line_count) as bigint) as order_line_count,
-        cast(sum(units) as bigint) as units_sold,
+        max(date_day) as as_of_date,
+        min(date_day) as first_order_date,
+        sum(order_count) as order_count,
+        sum(order_line_count) as order_line_count,
+        sum(units_sold) as units_sold,
         sum(revenue) as revenue,
         sum(profit) as profit,
-        count(*) filter (where is_urgent) as urgent_order_count
-    from orders
+        sum(urgent_order_count) as urgent_order_count
+    from metrics_daily
+    where order_count > 0
     -- no orders, no summary row (like every other mart)
     having count(*) > 0
 ),
 
+buyers as (
+    select count(*) as customer_count
+    from customers
+    where first_order_date is not null
+),
+
 final as (
     select
-        as_of_date,
-        first_order_date,
-        customer_count,
-        order_count,
-        order_line_count,
-        units_sold,
-        revenue,
-        profit,
-        round(profit / nullif(revenue, 0), 4) as profit_margin,
-        round(revenue / order_count, 2) as avg_order_value,
-        round(cast(units_sold as numeric) / order_count, 2) as avg_order_size,
-        urgent_order_count,
-        round(cast(urgent_order_count as numeric) / order_count, 4)
+        totals.as_of_date,
+        totals.first_order_date,
+        buyers.customer_count,
+        cast(totals.order_count as bigint) as order_count,
+        cast(totals.order_line_count as bigint) as order_line_count,
+        cast(totals.units_sold as bigint) as units_sold,
+        totals.revenue,
+        totals.profit,
+        round(totals.profit / nullif(totals.revenue, 0), 4) as profit_margin,
+        round(totals.revenue / totals.order_count, 2) as avg_order_value,
+        round(cast(totals.units_sold as numeric) / totals.order_count, 2) as avg_order_size,
+        cast(totals.urgent_order_count as bigint) as urgent_order_count,
+        round(cast(totals.urgent_order_count as numeric) / totals.order_count, 4)
             as urgent_order_share
     from totals
+    cross join buyers
 )
 
 select * from final

@@ -1,18 +1,14 @@
 with
 
-order_lines as (
-    select * from {{ ref('order_lines') }}
+metrics_daily as (
+    select * from {{ ref('metrics_daily') }}
 ),
 
-daily as (
-    select
-        order_date as date_day,
-        count(distinct order_sk) as order_count,
-        sum(quantity) as units_sold,
-        sum(sales) as revenue,
-        coalesce(sum(profit), 0) as profit
-    from order_lines
-    group by order_date
+-- the days with orders; metrics_daily also holds days with only carts or refunds
+order_days as (
+    select *
+    from metrics_daily
+    where order_count > 0
 ),
 
 -- Every day from the first to the last order day (none when there are no orders);
@@ -23,7 +19,7 @@ calendar as (
         select
             min(date_day) as first_day,
             max(date_day) as last_day
-        from daily
+        from order_days
     ) as bounds
     cross join
         generate_series(0, bounds.last_day - bounds.first_day) as day_offset (n)
@@ -32,12 +28,12 @@ calendar as (
 filled as (
     select
         calendar.date_day,
-        coalesce(daily.order_count, 0) as order_count,
-        coalesce(daily.units_sold, 0) as units_sold,
-        coalesce(daily.revenue, 0) as revenue,
-        coalesce(daily.profit, 0) as profit
+        coalesce(order_days.order_count, 0) as order_count,
+        coalesce(order_days.units_sold, 0) as units_sold,
+        coalesce(order_days.revenue, 0) as revenue,
+        coalesce(order_days.profit, 0) as profit
     from calendar
-    left join daily on calendar.date_day = daily.date_day
+    left join order_days on calendar.date_day = order_days.date_day
 ),
 
 final as (

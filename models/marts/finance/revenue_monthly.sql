@@ -1,53 +1,34 @@
 with
 
-order_lines as (
-    select * from {{ ref('order_lines') }}
-),
-
 revenue_daily as (
     select * from {{ ref('revenue_daily') }}
 ),
 
--- the months of the reporting range: every month holding a day of revenue_daily
-months as (
-    select distinct cast(date_trunc('month', date_day) as date) as month_start
-    from revenue_daily
-),
-
+-- every month holding a day of revenue_daily, with the sums of its days (an order belongs to
+-- one day, so daily order counts add up to the month's)
 monthly as (
     select
-        cast(date_trunc('month', order_date) as date) as month_start,
-        count(distinct order_sk) as order_count,
-        sum(quantity) as units_sold,
-        sum(sales) as revenue,
-        coalesce(sum(profit), 0) as profit
-    from order_lines
-    group by cast(date_trunc('month', order_date) as date)
-),
-
-filled as (
-    select
-        months.month_start,
-        coalesce(monthly.order_count, 0) as order_count,
-        coalesce(monthly.units_sold, 0) as units_sold,
-        coalesce(monthly.revenue, 0) as revenue,
-        coalesce(monthly.profit, 0) as profit
-    from months
-    left join monthly on months.month_start = monthly.month_start
+        cast(date_trunc('month', date_day) as date) as month_start,
+        sum(order_count) as order_count,
+        sum(units_sold) as units_sold,
+        sum(revenue) as revenue,
+        sum(profit) as profit
+    from revenue_daily
+    group by cast(date_trunc('month', date_day) as date)
 ),
 
 with_previous as (
     select
         *,
         lag(revenue) over (order by month_start) as previous_revenue
-    from filled
+    from monthly
 ),
 
 final as (
     select
         month_start,
-        order_count,
-        units_sold,
+        cast(order_count as bigint) as order_count,
+        cast(units_sold as bigint) as units_sold,
         revenue,
         profit,
         round(revenue / nullif(order_count, 0), 2) as avg_order_value,

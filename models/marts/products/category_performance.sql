@@ -1,29 +1,21 @@
 with
 
-order_lines as (
-    select * from {{ ref('order_lines') }}
+profit_summary as (
+    select * from {{ ref('profit_summary') }}
 ),
 
-products as (
-    select * from {{ ref('products') }}
-),
-
-categories as (
-    select * from {{ ref('categories') }}
-),
-
+-- the sums of the category's months (an order belongs to one day, so to one month: monthly
+-- order counts add up to the category's)
 per_category as (
     select
-        categories.category_sk,
-        categories.category_name as product_category,
-        count(distinct order_lines.order_sk) as order_count,
-        sum(order_lines.quantity) as units_sold,
-        sum(order_lines.sales) as revenue,
-        coalesce(sum(order_lines.profit), 0) as profit
-    from order_lines
-    inner join products on order_lines.product_sk = products.product_sk
-    inner join categories on products.category_sk = categories.category_sk
-    group by categories.category_sk, categories.category_name
+        category_sk,
+        product_category,
+        cast(sum(order_count) as bigint) as order_count,
+        sum(units_sold) as units_sold,
+        sum(revenue) as revenue,
+        sum(profit) as profit
+    from profit_summary
+    group by category_sk, product_category
 ),
 
 final as (
@@ -31,7 +23,7 @@ final as (
         product_category,
         category_sk,
         order_count,
-        units_sold,
+        cast(units_sold as bigint) as units_sold,
         revenue,
         profit,
         round(profit / nullif(revenue, 0), 4) as profit_margin,

@@ -1,7 +1,7 @@
 with
 
-order_lines as (
-    select * from {{ ref('order_lines') }}
+top_skus as (
+    select * from {{ ref('top_skus') }}
 ),
 
 products as (
@@ -12,15 +12,17 @@ categories as (
     select * from {{ ref('categories') }}
 ),
 
+-- the sums of the product's months (an order belongs to one day, so to one month: monthly
+-- order counts add up to the product's)
 per_product as (
     select
-        order_lines.product_sk,
-        count(distinct order_lines.order_sk) as order_count,
-        sum(order_lines.quantity) as units_sold,
-        sum(order_lines.sales) as revenue,
-        coalesce(sum(order_lines.profit), 0) as profit
-    from order_lines
-    group by order_lines.product_sk
+        top_skus.product_sk,
+        cast(sum(top_skus.order_count) as bigint) as order_count,
+        sum(top_skus.units_sold) as units_sold,
+        sum(top_skus.revenue) as revenue,
+        sum(top_skus.profit) as profit
+    from top_skus
+    group by top_skus.product_sk
 ),
 
 with_margin as (
@@ -45,7 +47,7 @@ final as (
         product_category,
         product_sk,
         order_count,
-        units_sold,
+        cast(units_sold as bigint) as units_sold,
         revenue,
         profit,
         profit_margin,

@@ -1,26 +1,26 @@
 with
 
-order_lines as (
-    select * from {{ ref('order_lines') }}
+daily_sales as (
+    select * from {{ ref('int_daily_sales_by_discount') }}
 ),
 
 per_rate as (
     select
         -- an empty discount was loaded as 0; rates are rounded half away from zero
         round(discount_rate, 2) as discount_rate,
-        count(*) as order_lines,
-        sum(quantity) as units_sold,
-        sum(sales) as revenue,
+        sum(line_count) as order_lines,
+        sum(units_sold) as units_sold,
+        sum(revenue) as revenue,
         coalesce(sum(profit), 0) as profit
-    from order_lines
+    from daily_sales
     group by round(discount_rate, 2)
 ),
 
 final as (
     select
         discount_rate,
-        order_lines,
-        units_sold,
+        cast(order_lines as bigint) as order_lines,
+        cast(units_sold as bigint) as units_sold,
         revenue,
         profit,
         round(cast(units_sold as numeric) / order_lines, 2) as avg_units_per_line,

@@ -1,18 +1,17 @@
 with
 
-orders as (
-    select * from {{ ref('orders') }}
+daily_orders as (
+    select * from {{ ref('int_daily_orders_by_attributes') }}
 ),
 
 per_priority as (
     select
         coalesce(order_priority, 'unknown') as order_priority,
-        bool_or(is_urgent) as is_urgent,
-        count(*) as order_count,
-        cast(sum(units) as bigint) as units_sold,
+        sum(order_count) as order_count,
+        sum(units) as units_sold,
         sum(revenue) as revenue,
         sum(profit) as profit
-    from orders
+    from daily_orders
     group by coalesce(order_priority, 'unknown')
 ),
 
@@ -25,10 +24,10 @@ final as (
             when 'high' then 3
             when 'critical' then 4
         end as priority_level,
-        is_urgent,
-        order_count,
+        order_priority in ('high', 'critical') as is_urgent,
+        cast(order_count as bigint) as order_count,
         round(order_count / nullif(sum(order_count) over (), 0), 4) as order_share,
-        units_sold,
+        cast(units_sold as bigint) as units_sold,
         revenue,
         profit
     from per_priority

@@ -1,0 +1,139 @@
+"""Benchmark (not a test): a full-refresh ``dbt build`` against an incremental one.
+
+``python -m loaders.bench_dbt [ORDER_LINES] [--repeat K]`` (default 1,000,000 lines, once), or
+``bench_dbt(order_lines=...)`` from ``make bench``:
+
+1. starts a throwaway PostgreSQL server in a temp folder;
+2. generates a shop of ORDER_LINES order lines (``storefront generate``, the defaults: a year
+   from 2024-01-01, seed 1) and loads every feed (``load_directory``);
+3. parses the project once (untimed, so every build starts from the same parsed state);
+4. times ``dbt build --full-refresh`` (every model, snapshot, data test and unit test);
+5. generates one more day (``storefront generate --continue``) and loads it;
+6. times ``dbt build`` again: the incremental build;
+
+With ``--repeat K`` steps 4-6 run K times (each round a full refresh, then one more day) and the
+best time of each kind is kept, as timing benchmarks do on a shared machine. It prints both wall
+times and their ratio, stops the server and deletes the folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders import dbtrun, generate, load, warehouse
+
+DEFAULT_ORDER_LINES = 1_000_000
+INCREMENTAL_BUDGET = 0.20  # the incremental build may take at most this share of the full one
+
+
+@dataclass
+class DbtBench:
+    """What one benchmark run measured."""
+
+    order_lines: int
+    new_order_lines: int
+    full_seconds: float
+    incremental_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        return self.incremental_seconds / self.full_seconds
+
+    def summary(self) -> str:
+        verdict = "within" if self.ratio <= INCREMENTAL_BUDGET else "OVER"
+        return "\n".join([
+            f"dbt build, {self.order_lines:,} order lines, then one more day "
+            f"({self.new_order_lines:,} order lines):",
+            f"  full refresh  {self.full_seconds:8.1f} s",
+            f"  incremental   {self.incremental_seconds:8.1f} s",
+            f"  ratio         {self.ratio:8.1%}  ({verdict} the {INCREMENTAL_BUDGET:.0%} budget)",
+        ])
+
+
+def _step(message: str) -> None:
+    print(f"bench_dbt: {message}", file=sys.stderr, flush=True)
+
+
+def _dbt(args: Sequence[str], target: warehouse.Target, folder: Path) -> float:
+    """Run dbt ARGS against ``target``; return the wall time; raise if dbt fails."""
+    paths = ["--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
+    began = time.perf_counter()
+    done = subprocess.run(
+        [dbtrun.dbt_executable(), *args, *paths],
+        env=warehouse.dbt_env(target),
+        cwd=warehouse.project_dir(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        tail = "\n".join(done.stdout.strip().splitlines()[-15:])
+        raise warehouse.WarehouseError(f"dbt {' '.join(args)} failed:\n{tail}")
+    return seconds
+
+
+def _load(target: warehouse.Target, folder: Path) -> None:
+    results = load.load_directory(target, folder)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise warehouse.WarehouseError(f"loading {folder} failed: {failed[0].summary()}")
+
+
+def bench_dbt(order_lines: int = DEFAULT_ORDER_LINES, repeat: int = 1) -> DbtBench:
+    """Time a full-refresh and an incremental ``dbt build`` (see the module docstring); with
+    ``repeat`` rounds, the best of each."""
+    root = Path(tempfile.mkdtemp(prefix="storefront-bench-dbt-"))
+    server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
+    try:
+        target = server.start("bench")
+        data = root / "data"
+        _step(f"generating {order_lines:,} order lines")
+        generated = generate.generate(data, order_lines=order_lines)
+        _step("loading every feed")
+        _load(target, data)
+        _dbt(["parse", "--quiet"], target, root)
+        fulls, incrementals, new_lines = [], [], []
+        for _ in range(max(1, repeat)):
+            _step("dbt build --full-refresh")
+            fulls.append(_dbt(["build", "--full-refresh"], target, root))
+            _step(f"full refresh: {fulls[-1]:.1f} s; generating and loading one more day")
+            extension = generate.extend(data, days=1)
+            new_lines.append(extension.order_lines)
+            _load(target, data)
+            _step("dbt build (incremental)")
+            incrementals.append(_dbt(["build"], target, root))
+            _step(f"incremental: {incrementals[-1]:.1f} s")
+        best = incrementals.index(min(incrementals))
+        return DbtBench(generated.order_lines, new_lines[best], min(fulls), min(incrementals))
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loaders.bench_dbt", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("order_lines", nargs="?", type=int, default=DEFAULT_ORDER_LINES,
+                        help="order lines of the generated shop (default 1,000,000)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K",
+                        help="rounds of full refresh + one more day; the best of each is kept")
+    args = parser.parse_args(argv)
+    try:
+        print(bench_dbt(args.order_lines, args.repeat).summary())
+    except warehouse.WarehouseError as exc:
+        print(f"bench_dbt: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
