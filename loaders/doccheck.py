@@ -5,6 +5,9 @@ Fails (exit 1, one line per problem) when:
 * a column listed in a yml has no description;
 * a model has no primary-key test: a `unique` test on a column (or a `unique_combination_of_columns`
   test) or a `primary_key` constraint;
+* personal data is not where it may be: a column named like personal data (``PII_COLUMNS``) is not
+  tagged ``meta: {pii: true}``, or a mart has a column tagged pii or named like personal data
+  (BI reads the marts: names, e-mails and cities stay in core);
 * with a catalog (``--catalog target/catalog.json`` after `dbt docs generate`): a column the
   database has for a model is not documented in its yml.
 
@@ -21,6 +24,27 @@ from pathlib import Path
 from loaders import dbtrun, warehouse
 
 KEY_TESTS = {"unique", "unique_combination_of_columns"}
+# names, e-mails and street-level location: where they appear they are tagged pii, never in a mart
+PII_COLUMNS = {"first_name", "last_name", "full_name", "customer_name", "email", "phone",
+               "street", "address", "postal_code", "postcode", "city"}
+
+
+def is_pii(column: dict) -> bool:
+    return bool((column.get("meta") or {}).get("pii")
+                or ((column.get("config") or {}).get("meta") or {}).get("pii"))
+
+
+def pii_problems(where: str, node: dict) -> list[str]:
+    """Personal data tagged where it is, and never in a mart."""
+    found = []
+    in_mart = node.get("schema") == "marts"
+    for column in node.get("columns", {}).values():
+        name = f"{node['name']}.{column['name']}"
+        if in_mart and (is_pii(column) or column["name"] in PII_COLUMNS):
+            found.append(f"{where}: mart column {name} is personal data (keep it in core)")
+        elif column["name"] in PII_COLUMNS and not is_pii(column):
+            found.append(f"{where}: column {name} is personal data: tag it `meta: {{pii: true}}`")
+    return found
 
 
 def problems(manifest: dict, catalog: dict | None = None) -> list[str]:
@@ -42,6 +66,7 @@ def problems(manifest: dict, catalog: dict | None = None) -> list[str]:
         for column in node.get("columns", {}).values():
             if not column.get("description", "").strip():
                 found.append(f"{where}: column {node['name']}.{column['name']} has no description")
+        found += pii_problems(where, node)
         has_pk_constraint = any(
             c.get("type") == "primary_key" for c in node.get("constraints", [])
         ) or any(
@@ -65,6 +90,7 @@ def problems(manifest: dict, catalog: dict | None = None) -> list[str]:
                 found.append(
                     f"{where}: column {source['name']}.{column['name']} has no description"
                 )
+        found += pii_problems(where, source)
     return found
 
 

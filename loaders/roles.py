@@ -98,14 +98,15 @@ def ensure_roles(conn: psycopg.Connection) -> list[str]:
     for schema in DBT_SCHEMAS:
         _own_schema(conn, schema, TRANSFORMER)
 
-    # Reporter: reads marts only: SELECT on what is there now, and default privileges for every
-    # table the transformer (dbt) creates in marts later, so a rebuilt mart stays readable.
+    # Reporter: reads marts only. dbt's `grants` config (dbt_project.yml) grants SELECT on each
+    # mart every time it is built; here, the marts already there, so BI can read them at once.
+    # (Older versions of this command used default privileges instead: removed, one mechanism.)
     reporter = sql.Identifier(REPORTER)
     conn.execute(sql.SQL("grant usage on schema marts to {}").format(reporter))
     conn.execute(sql.SQL("grant select on all tables in schema marts to {}").format(reporter))
     conn.execute(
         sql.SQL(
-            "alter default privileges for role {} in schema marts grant select on tables to {}"
+            "alter default privileges for role {} in schema marts revoke select on tables from {}"
         ).format(transformer, reporter)
     )
     return done

@@ -78,12 +78,13 @@
 
 {#-
     The first value of `query` (one row, one column), looked up when the model runs, as a SQL
-    literal: a date as `date 'YYYY-MM-DD'`, null as `null`. The windows of rule 2 (the first day
+    literal: a date as `date 'YYYY-MM-DD'`, null as `cast(null as date)` (typed, so date
+    arithmetic on it stays valid SQL when an incremental build finds nothing new). The windows of rule 2 (the first day
     or month to recompute) are looked up this way, like the watermark, so PostgreSQL plans the
     big reads with a literal bound and uses the index on the date. Only called on incremental
     builds.
 -#}
 {% macro lookup_date(query) -%}
     {%- set found = run_query(query).columns[0].values()[0] if execute else none -%}
-    {{- "date '" ~ found.isoformat()[:10] ~ "'" if found else 'null' -}}
+    {{- "date '" ~ found.isoformat()[:10] ~ "'" if found else 'cast(null as date)' -}}
 {%- endmacro %}

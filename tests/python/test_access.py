@@ -7,6 +7,7 @@ as storefront_transformer, and each role's session is tried for what it may and 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import replace
 
@@ -77,6 +78,75 @@ def test_reporter_reads_every_mart_and_nothing_else(built):
     assert others["raw"] and others["staging"] and others["core"]
 
 
+def reporter_grants(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    return conn.execute(
+        "select table_schema, table_name from information_schema.role_table_grants"
+        " where grantee = %s and privilege_type = 'SELECT' order by 1, 2",
+        (roles.REPORTER,),
+    ).fetchall()
+
+
+def test_dbt_grants_the_reporter_every_mart_and_nothing_else(built):
+    nodes = [n for n in built["manifest"]["nodes"].values()
+             if n["resource_type"] in {"model", "snapshot", "seed"}]
+    granted = {n["name"] for n in nodes if n["config"]["grants"]}
+    marts = {n["name"] for n in nodes if n["schema"] == "marts"}
+    assert len(marts) >= 20 and granted == marts
+    assert all(n["config"]["grants"] == {"select": [roles.REPORTER]}
+               for n in nodes if n["name"] in marts)
+    with psycopg.connect(built["target"].conninfo()) as conn:
+        assert reporter_grants(conn) == [("marts", name) for name in sorted(marts)]
+        # no default privileges: every grant comes from dbt's config
+        assert conn.execute("select count(*) from pg_default_acl as d"
+                            " join pg_namespace as n on n.oid = d.defaclnamespace"
+                            " where n.nspname = 'marts'").fetchone() == (0,)
+
+
+def test_a_rebuild_keeps_the_grants(built):
+    """A full refresh replaces tables; an incremental run keeps them: both end granted, and a
+    grant revoked by hand is put back by the next build."""
+    with psycopg.connect(built["target"].conninfo(), autocommit=True) as conn:
+        before = reporter_grants(conn)
+        oids = conn.execute("select 'marts.customer_rfm'::regclass::oid,"
+                            " 'marts.metrics_daily'::regclass::oid").fetchone()
+        conn.execute(f"revoke select on marts.metrics_daily from {roles.REPORTER}")
+        assert ("marts", "metrics_daily") not in reporter_grants(conn)
+        run_dbt("run", "-s", "customer_rfm", "--full-refresh", *built["paths"],
+                target=built["transformer"])
+        run_dbt("run", "-s", "metrics_daily", *built["paths"], target=built["transformer"])
+        after = conn.execute("select 'marts.customer_rfm'::regclass::oid,"
+                             " 'marts.metrics_daily'::regclass::oid").fetchone()
+        assert after[0] != oids[0] and after[1] == oids[1]  # one replaced, one kept
+        assert reporter_grants(conn) == before
+    with as_user(built["target"], roles.REPORTER) as conn:
+        conn.execute("select count(*) from marts.customer_rfm")
+        conn.execute("select count(*) from marts.metrics_daily")
+
+
+def test_a_missing_reporter_role_does_not_stop_the_build(built):
+    with psycopg.connect(built["target"].conninfo(), autocommit=True) as conn:
+        conn.execute(f"alter role {roles.REPORTER} rename to storefront_reporter_away")
+        try:
+            done = run_dbt("run", "-s", "customer_rfm", "--full-refresh", *built["paths"],
+                           target=built["transformer"])
+        finally:
+            conn.execute(f"alter role storefront_reporter_away rename to {roles.REPORTER}")
+        assert re.search(r"grants: role storefront_reporter does not exist, select on \S+"
+                         r'"marts"\."customer_rfm" not granted \(run `storefront db roles`\)',
+                         done.stdout), done.stdout[-2000:]
+        assert ("marts", "customer_rfm") not in reporter_grants(conn)
+        run_dbt("run", "-s", "customer_rfm", *built["paths"], target=built["transformer"])
+        assert ("marts", "customer_rfm") in reporter_grants(conn)
+
+
+def test_other_targets_need_the_contact_salt(built, monkeypatch):
+    monkeypatch.delenv("STOREFRONT_CONTACT_SALT", raising=False)
+    done = run_dbt("compile", "-s", "customer_rfm", "--target", "prod", *built["paths"],
+                   target=built["transformer"], check=False)
+    assert done.returncode != 0
+    assert "Env var required but not provided: 'STOREFRONT_CONTACT_SALT'" in done.stdout
+
+
 def test_loader_writes_raw_only(built):
     with as_user(built["target"], roles.LOADER) as conn:
         conn.execute("create table raw.loader_probe (n int)")
@@ -142,8 +212,6 @@ def test_no_secret_in_tracked_files():
         r"postgres(ql)?://[^:/\s]+:[^@\s]+@",
         r"AKIA[0-9A-Z]{16}",
     ]
-    import re
-
     found = []
     for name in files:
         path = PROJECT / name

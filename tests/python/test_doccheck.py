@@ -62,3 +62,33 @@ def test_catalog_columns_must_be_documented(manifest):
     assert found == [
         f"{daily['original_file_path']}: column revenue_daily.secret_extra is not documented"
     ]
+
+
+def test_personal_data_is_tagged_and_never_in_a_mart(manifest):
+    tagged = sorted(
+        (node["name"], column["name"])
+        for node in [*manifest["nodes"].values(), *manifest["sources"].values()]
+        for column in node.get("columns", {}).values()
+        if doccheck.is_pii(column)
+    )
+    pii = ["city", "email", "first_name", "last_name"]
+    assert tagged == sorted((name, column) for name in
+                            ("customer_history", "customers", "customers", "stg_shop__customers")
+                            for column in pii)  # the source table is named customers too
+    marts = [node for node in manifest["nodes"].values()
+             if node["resource_type"] == "model" and node["schema"] == "marts"]
+    assert len(marts) >= 20
+    assert not [c for node in marts for c in node["columns"].values() if doccheck.is_pii(c)]
+
+    broken = copy.deepcopy(manifest)
+    del model(broken, "customers")["columns"]["email"]["config"]["meta"]["pii"]
+    del model(broken, "customers")["columns"]["email"]["meta"]["pii"]
+    rfm = model(broken, "customer_rfm")
+    rfm["columns"]["email"] = {"name": "email", "description": "leaked", "meta": {}}
+    rfm["columns"]["contact_hash"]["meta"] = {"pii": True}
+    found = doccheck.problems(broken)
+    assert sorted(line.split(": ", 1)[1] for line in found) == [
+        "column customers.email is personal data: tag it `meta: {pii: true}`",
+        "mart column customer_rfm.contact_hash is personal data (keep it in core)",
+        "mart column customer_rfm.email is personal data (keep it in core)",
+    ]

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import hashlib
 import json
 import math
+import os
 from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
@@ -113,6 +115,7 @@ def shop(fresh_db, tmp_path_factory):
             "full_refresh": full_dump,
             "snapshot": snapshot_rows,
             "raw": raw_shop(conn),
+            "target": fresh_db,
         }
 
 
@@ -581,6 +584,30 @@ def test_customer_rfm_scores_and_segments(shop):
                      " monetary, last_order_date, as_of_date from marts.customer_rfm")
     assert sorted(got) == sorted(expected)
     assert len({r[1] for r in got}) >= 5
+
+
+def test_customer_rfm_carries_a_salted_contact_hash_not_the_address(shop, monkeypatch):
+    emails = dict(rows(shop, "select distinct on (customer_id) customer_id, lower(trim(email))"
+                             " from raw.customers order by customer_id, updated_at desc"))
+
+    def expected(salt: str) -> list[tuple]:
+        return sorted(
+            (c, hashlib.sha256((salt + emails[c]).encode()).hexdigest() if c in emails else None)
+            for c in {order["customer"] for order in shop["raw"]["orders"].values()}
+        )
+
+    query = "select customer_id, contact_hash from marts.customer_rfm order by 1"
+    local = os.environ.get("STOREFRONT_CONTACT_SALT", "storefront-local-only")
+    got = rows(shop, query)
+    assert got == expected(local)
+    assert sum(1 for _, h in got if h) > 100
+    monkeypatch.setenv("STOREFRONT_CONTACT_SALT", "another shop's salt")
+    folder = shop["runs"]["full_refresh"]
+    run_dbt("run", "-s", "customer_rfm", "--target-path", str(folder), target=shop["target"])
+    assert rows(shop, query) == expected("another shop's salt") != got
+    monkeypatch.setenv("STOREFRONT_CONTACT_SALT", local)
+    run_dbt("run", "-s", "customer_rfm", "--target-path", str(folder), target=shop["target"])
+    assert rows(shop, query) == got
 
 
 def test_customer_order_history_running_totals(shop):

@@ -4,6 +4,10 @@ customer_totals as not materialized (
     select * from {{ ref('int_customer_order_totals') }}
 ),
 
+customers as (
+    select * from {{ ref('customers') }}
+),
+
 -- recency is measured against the last order day of the data (not the clock), so the same data
 -- always scores the same
 as_of as (
@@ -49,24 +53,29 @@ scored as (
 final as (
     select
         -- ids
-        customer_id,
+        scored.customer_id,
+        -- personal data stays in core: campaigns match customers on this salted hash
+        {{ contact_hash('customers.email') }} as contact_hash,
 
         -- dimensions
-        {{ rfm_segment('recency_score', 'frequency_score') }} as rfm_segment,
-        recency_score || '' || frequency_score || '' || monetary_score as rfm_cell,
+        {{ rfm_segment('scored.recency_score', 'scored.frequency_score') }} as rfm_segment,
+        scored.recency_score || '' || scored.frequency_score || '' || scored.monetary_score
+            as rfm_cell,
+        customers.is_marketing_opt_in,
 
         -- measures
-        recency_days,
-        frequency,
-        monetary,
-        recency_score,
-        frequency_score,
-        monetary_score,
+        scored.recency_days,
+        scored.frequency,
+        scored.monetary,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
 
         -- dates
-        last_order_date,
-        as_of_date
+        scored.last_order_date,
+        scored.as_of_date
     from scored
+    inner join customers on scored.customer_id = customers.customer_id
 )
 
 select * from final
