@@ -69,10 +69,12 @@ def cmd_db(args: argparse.Namespace) -> int:
         with warehouse.connect(autocommit=True) as conn:
             for line in roles.ensure_roles(conn):
                 print(line)
-        print("loaders now run as storefront_loader (SET ROLE on the local warehouse; elsewhere")
-        print("  export PGUSER=storefront_loader STOREFRONT_LOADER_PASSWORD=...);")
-        print("dbt as storefront_transformer (DBT_TARGET=prod PGUSER=storefront_transformer);")
-        print("BI tools as storefront_reporter, which reads the marts schema only.")
+        print("loaders now run as storefront_loader (on the local warehouse by themselves;")
+        print("  elsewhere: PGUSER=storefront_loader PGPASSWORD=$STOREFRONT_LOADER_PASSWORD);")
+        print("dbt as storefront_transformer (on the local warehouse by itself; elsewhere:")
+        print("  DBT_TARGET=prod PGUSER=storefront_transformer PGPASSWORD=...);")
+        print("BI tools as storefront_reporter, which reads the marts only (dbt grants it")
+        print("  SELECT on every mart at each build).")
         return 0
     raise AssertionError(args.action)
 

@@ -88,3 +88,71 @@
     {%- set found = run_query(query).columns[0].values()[0] if execute else none -%}
     {{- "date '" ~ found.isoformat()[:10] ~ "'" if found else 'cast(null as date)' -}}
 {%- endmacro %}
+
+
+{#-
+    Rule 2 for models keyed by time: the first day (grain 'day') or month (grain 'month') to
+    recompute, as a SQL date literal. On an incremental build, the earliest `column` among the
+    rows of `upstream` written since this model's latest build (truncated to the month for
+    'month'), `cast(null as date)` when there is none (then nothing is recomputed); on a full
+    build `date '-infinity'`, every day. Models keep every row from this bound on
+    (`where <date> >= first_changed(...)`) and replace them (delete+insert on the date).
+-#}
+{% macro first_changed(upstream, column, grain='day') -%}
+    {%- if not is_incremental() -%}
+        {{- "date '-infinity'" -}}
+    {%- else -%}
+        {%- set earliest = 'min(' ~ column ~ ')' if grain == 'day'
+            else "date_trunc('" ~ grain ~ "', min(" ~ column ~ "))" -%}
+        {{- lookup_date(
+            'select ' ~ earliest ~ ' from ' ~ upstream
+            ~ ' where ' ~ built_since_last_build('built_at')
+        ) -}}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    Rule 2 for models keyed by an entity (an order, a customer): a condition on `relation`
+    (an import CTE's name or a relation) true for the rows whose `key` has at least one row
+    written since this model's latest build, so those keys are recomputed from all their rows;
+    `true` on a full build. E.g. `where {{ touched_since_last_build('orders', 'customer_id') }}`.
+-#}
+{% macro touched_since_last_build(relation, key) -%}
+    {%- if is_incremental() -%}
+        {{ relation }}.{{ key }} in (
+            select touched.{{ key }}
+            from {{ relation }} as touched
+            where {{ built_since_last_build('touched.built_at') }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    Rule 2 for models with a row per day (a day spine): the range of days to recompute, as a
+    query returning one row (`first_day`, `last_day`), or none when `changed` (an import CTE of
+    the upstream rows written since this model's latest build) is empty: then nothing is
+    recomputed. On a full build, the days of `changed`; on an incremental build, from
+    `first_day` (a literal looked up when the model runs: the earliest changed day, or the day
+    after the last one kept, so no day is ever skipped) to the later of the newest changed day
+    and the last day the table holds (`kept_day`), so every later day is recomputed too.
+-#}
+{% macro days_to_recompute(changed, day, kept_day, first_day) -%}
+    {%- set newest = 'max(' ~ changed ~ '.' ~ day ~ ')' -%}
+    {%- if is_incremental() -%}
+        {%- set first = first_day -%}
+        {%- set last = 'greatest(' ~ newest ~ ', (select max(kept.' ~ kept_day ~ ') from '
+            ~ this ~ ' as kept))' -%}
+    {%- else -%}
+        {%- set first = 'min(' ~ changed ~ '.' ~ day ~ ')' -%}
+        {%- set last = newest -%}
+    {%- endif -%}
+    select
+        {{ first }} as first_day,
+        {{ last }} as last_day
+    from {{ changed }}
+    having count(*) > 0
+{%- endmacro %}

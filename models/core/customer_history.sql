@@ -13,37 +13,11 @@
 
 with
 
-customers as not materialized (
-    select * from {{ ref('stg_shop__customers') }}
-),
-
-load_batches as (
-    select * from {{ ref('stg_loader__load_batches') }}
-),
-
--- Rule 1 (macros/incremental.sql): the customers of registry batches not processed yet get
--- all their versions rebuilt, so the previous current version is closed by the new one
--- whatever the order the batches arrived in.
-changed_customers as (
-    select distinct customers.customer_id
-    from customers
-    where customers.batch_id in ({{ unprocessed_batches('customers') }})
-),
-
-registry_rows as (
-    select customers.*
-    from customers
-    inner join changed_customers on customers.customer_id = changed_customers.customer_id
-    inner join load_batches on customers.batch_id = load_batches.batch_id
-    where load_batches.status = 'loaded'
-),
-
--- One version per customer and effective time: a row sent again later (same customer_id,
--- same updated_at) replaces the earlier one, the latest batch and line winning.
-deduplicated as (
-    select distinct on (customer_id, updated_at) *
-    from registry_rows
-    order by customer_id asc, updated_at asc, batch_id desc, line_number desc
+-- Rule 1 (macros/incremental.sql): the customers of batches not processed yet get all their
+-- versions rebuilt (macros/history.sql), so the previous current version is closed by the new
+-- one whatever the order the batches arrived in.
+versions as (
+    {{ versions_of_changed_keys(ref('stg_shop__customers'), 'customer_id', 'customers') }}
 ),
 
 -- A version is valid from its updated_at until the next version's (exclusive); the last one
@@ -77,7 +51,7 @@ final as (
         line_number,
         loaded_at,
         {{ build_timestamp() }} as built_at
-    from deduplicated
+    from versions
     window customer_versions as (partition by customer_id order by updated_at)
 )
 

@@ -22,13 +22,7 @@ order_lines as not materialized (
 affected_lines as (
     select order_lines.*
     from order_lines
-    {%- if is_incremental() %}
-        where order_lines.order_sk in (
-            select new_lines.order_sk
-            from order_lines as new_lines
-            where {{ built_since_last_build('new_lines.built_at') }}
-        )
-    {%- endif %}
+    where {{ touched_since_last_build('order_lines', 'order_sk') }}
 ),
 
 -- order_key, order_id, customer_id and order_date are the same on every line of an order

@@ -13,37 +13,11 @@
 
 with
 
-products as not materialized (
-    select * from {{ ref('stg_shop__products') }}
-),
-
-load_batches as (
-    select * from {{ ref('stg_loader__load_batches') }}
-),
-
--- Rule 1 (macros/incremental.sql): the products of catalog batches not processed yet get all
--- their versions rebuilt, so the previous current version is closed by the new one whatever
--- the order the batches arrived in.
-changed_products as (
-    select distinct products.product_id
-    from products
-    where products.batch_id in ({{ unprocessed_batches('products') }})
-),
-
-catalog_rows as (
-    select products.*
-    from products
-    inner join changed_products on products.product_id = changed_products.product_id
-    inner join load_batches on products.batch_id = load_batches.batch_id
-    where load_batches.status = 'loaded'
-),
-
--- One version per product and effective time: a row sent again later (same product_id, same
--- updated_at) replaces the earlier one, the latest batch and line winning.
-deduplicated as (
-    select distinct on (product_id, updated_at) *
-    from catalog_rows
-    order by product_id asc, updated_at asc, batch_id desc, line_number desc
+-- Rule 1 (macros/incremental.sql): the products of batches not processed yet get all their
+-- versions rebuilt (macros/history.sql), so the previous current version is closed by the new
+-- one whatever the order the batches arrived in.
+versions as (
+    {{ versions_of_changed_keys(ref('stg_shop__products'), 'product_id', 'products') }}
 ),
 
 -- A version is valid from its updated_at until the next version's (exclusive); the last one
@@ -80,7 +54,7 @@ final as (
         line_number,
         loaded_at,
         {{ build_timestamp() }} as built_at
-    from deduplicated
+    from versions
     window product_versions as (partition by product_id order by updated_at)
 )
 

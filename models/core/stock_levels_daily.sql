@@ -38,21 +38,9 @@ new_movements as (
     where {{ built_since_last_build('movements.built_at') }}
 ),
 
+-- no new movements, no bounds: nothing to recompute
 bounds as (
-    select
-        {%- if is_incremental() %}
-            {{ first_day }} as first_day,
-            greatest(
-                max(new_movements.movement_date),
-                (select max(kept.stock_date) as last_day from {{ this }} as kept)
-            ) as last_day
-        {%- else %}
-            min(new_movements.movement_date) as first_day,
-            max(new_movements.movement_date) as last_day
-        {%- endif %}
-    from new_movements
-    -- no new movements, no bounds: nothing to recompute
-    having count(*) > 0
+    {{ days_to_recompute('new_movements', 'movement_date', 'stock_date', first_day) }}
 ),
 
 -- the stock of each product at the end of the day before the first recomputed day

@@ -10,17 +10,10 @@
     )
 }}
 
-{#- a full build reads every day -#}
-{%- set first_day = "date '-infinity'" -%}
-{%- if is_incremental() -%}
-    {#- Rule 2 (macros/incremental.sql): the day of the earliest order written since this
-        table's latest build; it and every later day are recomputed whole (delete+insert by
-        order_date). -#}
-    {%- set first_day = lookup_date(
-        "select min(order_date) from " ~ ref('orders')
-        ~ " where " ~ built_since_last_build('built_at')
-    ) -%}
-{%- endif -%}
+{#- Rule 2 (macros/incremental.sql): the day of the earliest order written since this
+    table's latest build; it and every later day are recomputed whole (delete+insert by
+    order_date). A full build reads every day. -#}
+{%- set first_day = first_changed(ref('orders'), 'order_date') -%}
 
 with
 

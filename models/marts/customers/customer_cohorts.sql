@@ -10,18 +10,11 @@
     )
 }}
 
-{#- a full build reads every month -#}
-{%- set first_month = "date '-infinity'" -%}
-{%- if is_incremental() -%}
-    {#- Rule 2 (macros/incremental.sql): the month of the earliest order written since this
-        table's latest build. Cells of later cohorts, and of later activity months of every
-        cohort, are recomputed (delete+insert by cell); the grid is dense, so no cell ever
-        disappears. -#}
-    {%- set first_month = lookup_date(
-        "select date_trunc('month', min(order_date)) from " ~ ref('orders')
-        ~ " where " ~ built_since_last_build('built_at')
-    ) -%}
-{%- endif -%}
+{#- Rule 2 (macros/incremental.sql): the month of the earliest order written since this
+    table's latest build. Cells of later cohorts, and of later activity months of every
+    cohort, are recomputed (delete+insert by cell); the grid is dense, so no cell ever
+    disappears. A full build reads every month. -#}
+{%- set first_month = first_changed(ref('orders'), 'order_date', 'month') -%}
 
 with
 

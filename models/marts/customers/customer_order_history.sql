@@ -21,13 +21,7 @@ orders as not materialized (
 customer_orders as (
     select orders.*
     from orders
-    {%- if is_incremental() %}
-        where orders.customer_id in (
-            select new_orders.customer_id
-            from orders as new_orders
-            where {{ built_since_last_build('new_orders.built_at') }}
-        )
-    {%- endif %}
+    where {{ touched_since_last_build('orders', 'customer_id') }}
 ),
 
 -- a customer's orders in time order: day, time (orders without a time first), order key

@@ -65,19 +65,7 @@ changed_days as (
 ),
 
 bounds as (
-    select
-        {%- if is_incremental() %}
-            {{ first_day }} as first_day,
-            greatest(
-                max(changed_days.date_day),
-                (select max(kept.date_day) as last_day from {{ this }} as kept)
-            ) as last_day
-        {%- else %}
-            min(changed_days.date_day) as first_day,
-            max(changed_days.date_day) as last_day
-        {%- endif %}
-    from changed_days
-    having count(*) > 0
+    {{ days_to_recompute('changed_days', 'date_day', 'date_day', first_day) }}
 ),
 
 -- every day of the range, zeros included; date + integer keeps this free of time zones

@@ -10,17 +10,10 @@
     )
 }}
 
-{#- a full build reads every month -#}
-{%- set first_month = "date '-infinity'" -%}
-{%- if is_incremental() -%}
-    {#- Rule 2 (macros/incremental.sql): the month of the earliest day metrics_daily recomputed
-        since this table's latest build; it and every later month are recomputed whole
-        (delete+insert by month_start). -#}
-    {%- set first_month = lookup_date(
-        "select date_trunc('month', min(date_day)) from " ~ ref('metrics_daily')
-        ~ " where " ~ built_since_last_build('built_at')
-    ) -%}
-{%- endif -%}
+{#- Rule 2 (macros/incremental.sql): the month of the earliest day metrics_daily recomputed
+    since this table's latest build; it and every later month are recomputed whole
+    (delete+insert by month_start). A full build reads every month. -#}
+{%- set first_month = first_changed(ref('metrics_daily'), 'date_day', 'month') -%}
 
 with
 

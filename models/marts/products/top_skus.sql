@@ -11,17 +11,10 @@
     )
 }}
 
-{#- a full build reads every month -#}
-{%- set first_month = "date '-infinity'" -%}
-{%- if is_incremental() -%}
-    {#- Rule 2 (macros/incremental.sql): the month of the earliest day recomputed in the daily
-        sums since this table's latest build; it and every later month are recomputed whole,
-        ranks included (delete+insert by month_start). -#}
-    {%- set first_month = lookup_date(
-        "select date_trunc('month', min(order_date)) from " ~ ref('int_daily_product_sales')
-        ~ " where " ~ built_since_last_build('built_at')
-    ) -%}
-{%- endif -%}
+{#- Rule 2 (macros/incremental.sql): the month of the earliest day recomputed in the daily
+    sums since this table's latest build; it and every later month are recomputed whole,
+    ranks included (delete+insert by month_start). A full build reads every month. -#}
+{%- set first_month = first_changed(ref('int_daily_product_sales'), 'order_date', 'month') -%}
 
 with
 

@@ -1,0 +1,28 @@
+{#-
+    versions_of_changed_keys(relation, key, feed): the SQL of a query returning every version
+    of the keys that the not-yet-processed batches of `feed` touched (rule 1,
+    macros/incremental.sql), one row per key and `updated_at`, from `relation`, a staging view
+    of a versioned feed (the catalog, the registry) with `key`, `updated_at`, `batch_id` and
+    `line_number`. Only batches the ledger records as `loaded` count. A version sent again
+    later (same key, same `updated_at`) replaces the earlier one: the latest batch and line
+    win. On a full build every key is touched. The SCD2 models (`product_history`,
+    `customer_history`) turn these versions into periods with a window over `updated_at`.
+-#}
+{% macro versions_of_changed_keys(relation, key, feed) -%}
+    select distinct on (versions.{{ key }}, versions.updated_at) versions.*
+    from {{ relation }} as versions
+    inner join {{ ref('stg_loader__load_batches') }} as load_batches
+        on versions.batch_id = load_batches.batch_id
+    where
+        load_batches.status = 'loaded'
+        and versions.{{ key }} in (
+            select changed.{{ key }}
+            from {{ relation }} as changed
+            where changed.batch_id in ({{ unprocessed_batches(feed) }})
+        )
+    order by
+        versions.{{ key }} asc,
+        versions.updated_at asc,
+        versions.batch_id desc,
+        versions.line_number desc
+{%- endmacro %}
