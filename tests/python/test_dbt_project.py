@@ -330,3 +330,13 @@ def test_static_docs_site_is_written(project):
         assert needle in text, needle
     analyses = project["target"] / "compiled" / "storefront" / "analyses"
     assert len(list(analyses.glob("q*.sql"))) == 10
+
+
+def test_totals_reconcile_across_every_mart_of_sales(project):
+    """A new mart of sales figures cannot be left out of the cross-layer reconciliation."""
+    test = project["manifest"]["nodes"]["test.storefront.assert_totals_reconcile_across_layers"]
+    reconciled = {uid.split(".")[-1] for uid in test["depends_on"]["nodes"]}
+    assert {"order_lines", "orders"} <= reconciled
+    # the marts of payments, ratings, carts and stock hold no sales totals
+    assert set(MARTS) - reconciled == {"payment_reconciliation", "product_ratings",
+                                       "cart_abandonment", "stock_alerts"}

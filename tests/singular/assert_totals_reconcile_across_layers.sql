@@ -5,6 +5,38 @@
 -- core.order_lines with the same amounts and the order key restated here independently; on an
 -- incremental build, the lines of the newest order-lines batch (macros/test_scope.sql); the
 -- totals below are always over every row. Returns each layer or line that differs.
+{# Each mart's columns holding the totals (revenue, profit, units, orders, lines); none where
+    the measure does not add up across the mart's rows. customer_segments (one total per
+    segment type) is written out below. -#}
+{%- set mart_totals = {} -%}
+{%- for mart, revenue, profit, units, orders, lines in [
+    ('revenue_daily', 'revenue', 'profit', 'units_sold', 'order_count', none),
+    ('revenue_monthly', 'revenue', 'profit', 'units_sold', 'order_count', none),
+    ('customer_lifetime_value', 'lifetime_revenue', 'lifetime_profit', 'units_purchased',
+        'order_count', none),
+    ('category_performance', 'revenue', 'profit', 'units_sold', none, none),
+    ('product_performance', 'revenue', 'profit', 'units_sold', none, none),
+    ('discount_impact', 'revenue', 'profit', 'units_sold', none, 'order_lines'),
+    ('orders_by_priority', 'revenue', 'profit', 'units_sold', 'order_count', none),
+    ('business_summary', 'revenue', 'profit', 'units_sold', 'order_count', 'order_line_count'),
+    ('metrics_daily', 'revenue', 'profit', 'units_sold', 'order_count', 'order_line_count'),
+    ('metrics_monthly', 'revenue', 'profit', 'units_sold', 'order_count', 'order_line_count'),
+    ('profit_summary', 'revenue', 'profit', 'units_sold', none, none),
+    ('top_skus', 'revenue', 'profit', 'units_sold', none, none),
+    ('customer_order_history', 'revenue', none, 'units', '1', none),
+    ('customer_cohorts', 'revenue', none, none, 'order_count', none),
+    ('customer_rfm', 'monetary', none, none, 'frequency', none),
+] -%}
+    {%- set sums = {} -%}
+    {%- for measure, column in [
+        ('revenue', revenue), ('profit', profit), ('units', units), ('order_count', orders),
+        ('line_count', lines),
+    ] -%}
+        {%- do sums.update({measure: 'coalesce(sum(' ~ column ~ '), 0)' if column else 'null'}) -%}
+    {%- endfor -%}
+    {%- do mart_totals.update({mart: sums}) -%}
+{%- endfor %}
+
 with
 
 raw_lines as (
@@ -23,70 +55,6 @@ order_lines as not materialized (
 
 orders as not materialized (
     select * from {{ ref('orders') }}
-),
-
-revenue_daily as (
-    select * from {{ ref('revenue_daily') }}
-),
-
-revenue_monthly as (
-    select * from {{ ref('revenue_monthly') }}
-),
-
-customer_lifetime_value as (
-    select * from {{ ref('customer_lifetime_value') }}
-),
-
-customer_segments as (
-    select * from {{ ref('customer_segments') }}
-),
-
-category_performance as (
-    select * from {{ ref('category_performance') }}
-),
-
-product_performance as (
-    select * from {{ ref('product_performance') }}
-),
-
-discount_impact as (
-    select * from {{ ref('discount_impact') }}
-),
-
-orders_by_priority as (
-    select * from {{ ref('orders_by_priority') }}
-),
-
-business_summary as (
-    select * from {{ ref('business_summary') }}
-),
-
-metrics_daily as (
-    select * from {{ ref('metrics_daily') }}
-),
-
-metrics_monthly as (
-    select * from {{ ref('metrics_monthly') }}
-),
-
-profit_summary as (
-    select * from {{ ref('profit_summary') }}
-),
-
-top_skus as (
-    select * from {{ ref('top_skus') }}
-),
-
-customer_order_history as (
-    select * from {{ ref('customer_order_history') }}
-),
-
-customer_cohorts as (
-    select * from {{ ref('customer_cohorts') }}
-),
-
-customer_rfm as (
-    select * from {{ ref('customer_rfm') }}
 ),
 
 -- raw lines of loaded batches, with the order identity restated independently
@@ -152,149 +120,25 @@ layers as (
     from orders
     union all
     select
-        'revenue_daily' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        null as line_count
-    from revenue_daily
-    union all
-    select
-        'revenue_monthly' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        null as line_count
-    from revenue_monthly
-    union all
-    select
-        'customer_lifetime_value' as layer,
-        coalesce(sum(lifetime_revenue), 0) as revenue,
-        coalesce(sum(lifetime_profit), 0) as profit,
-        coalesce(sum(units_purchased), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        null as line_count
-    from customer_lifetime_value
-    union all
-    select
         'customer_segments by ' || segment_type as layer,
         sum(revenue) as revenue,
         sum(profit) as profit,
         sum(units_sold) as units,
         sum(order_count) as order_count,
         null as line_count
-    from customer_segments
+    from {{ ref('customer_segments') }}
     group by segment_type
-    union all
-    select
-        'category_performance' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        null as order_count,
-        null as line_count
-    from category_performance
-    union all
-    select
-        'product_performance' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        null as order_count,
-        null as line_count
-    from product_performance
-    union all
-    select
-        'discount_impact' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        null as order_count,
-        coalesce(sum(order_lines), 0) as line_count
-    from discount_impact
-    union all
-    select
-        'orders_by_priority' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        null as line_count
-    from orders_by_priority
-    union all
-    select
-        'business_summary' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        coalesce(sum(order_line_count), 0) as line_count
-    from business_summary
-    union all
-    select
-        'metrics_daily' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        coalesce(sum(order_line_count), 0) as line_count
-    from metrics_daily
-    union all
-    select
-        'metrics_monthly' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        coalesce(sum(order_count), 0) as order_count,
-        coalesce(sum(order_line_count), 0) as line_count
-    from metrics_monthly
-    union all
-    select
-        'profit_summary' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        null as order_count,
-        null as line_count
-    from profit_summary
-    union all
-    select
-        'top_skus' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        coalesce(sum(profit), 0) as profit,
-        coalesce(sum(units_sold), 0) as units,
-        null as order_count,
-        null as line_count
-    from top_skus
-    union all
-    select
-        'customer_order_history' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        null as profit,
-        coalesce(sum(units), 0) as units,
-        count(*) as order_count,
-        null as line_count
-    from customer_order_history
-    union all
-    select
-        'customer_cohorts' as layer,
-        coalesce(sum(revenue), 0) as revenue,
-        null as profit,
-        null as units,
-        coalesce(sum(order_count), 0) as order_count,
-        null as line_count
-    from customer_cohorts
-    union all
-    select
-        'customer_rfm' as layer,
-        coalesce(sum(monetary), 0) as revenue,
-        null as profit,
-        null as units,
-        coalesce(sum(frequency), 0) as order_count,
-        null as line_count
-    from customer_rfm
+    {%- for mart, sums in mart_totals.items() %}
+        union all
+        select
+            '{{ mart }}' as layer,
+            {{ sums.revenue }} as revenue,
+            {{ sums.profit }} as profit,
+            {{ sums.units }} as units,
+            {{ sums.order_count }} as order_count,
+            {{ sums.line_count }} as line_count
+        from {{ ref(mart) }}
+    {%- endfor %}
 ),
 
 reference as (
