@@ -7,8 +7,19 @@
     later (same key, same `updated_at`) replaces the earlier one: the latest batch and line
     win. On a full build every key is touched. The SCD2 models (`product_history`,
     `customer_history`) turn these versions into periods with a window over `updated_at`.
+
+    On an incremental build, only versions of batches this build processes or the table
+    already holds are read: a batch committed after the batch list was looked up waits whole
+    for the next build (read in part now, its batch id would be in the table and the rest of
+    it never processed).
 -#}
 {% macro versions_of_changed_keys(relation, key, feed) -%}
+    {%- set batches = unprocessed_batches(feed) -%}
+    {%- set readable = 'true' -%}
+    {%- if is_incremental() -%}
+        {%- set readable = '(versions.batch_id in (' ~ batches ~ ') or versions.batch_id in'
+            ~ ' (select processed.batch_id from ' ~ this ~ ' as processed))' -%}
+    {%- endif -%}
     select distinct on (versions.{{ key }}, versions.updated_at) versions.*
     from {{ relation }} as versions
     inner join {{ ref('stg_loader__load_batches') }} as load_batches
@@ -18,8 +29,9 @@
         and versions.{{ key }} in (
             select changed.{{ key }}
             from {{ relation }} as changed
-            where changed.batch_id in ({{ unprocessed_batches(feed) }})
+            where changed.batch_id in ({{ batches }})
         )
+        and {{ readable }}
     order by
         versions.{{ key }} asc,
         versions.updated_at asc,

@@ -139,12 +139,19 @@ def test_a_missing_reporter_role_does_not_stop_the_build(built):
         assert ("marts", "customer_rfm") in reporter_grants(conn)
 
 
-def test_other_targets_need_the_contact_salt(built, monkeypatch):
+def test_other_targets_and_servers_need_the_contact_salt(built, monkeypatch, tmp_path):
+    """The public local salt serves the local target on this machine only."""
     monkeypatch.delenv("STOREFRONT_CONTACT_SALT", raising=False)
+    missing = "Env var required but not provided: 'STOREFRONT_CONTACT_SALT'"
     done = run_dbt("compile", "-s", "customer_rfm", "--target", "prod", *built["paths"],
                    target=built["transformer"], check=False)
-    assert done.returncode != 0
-    assert "Env var required but not provided: 'STOREFRONT_CONTACT_SALT'" in done.stdout
+    assert done.returncode != 0 and missing in done.stdout
+    paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
+    remote = Target("db.example.com", 5432, roles.TRANSFORMER, "storefront")
+    done = run_dbt("parse", *paths, target=remote, check=False)
+    assert done.returncode != 0 and missing in done.stdout
+    local = Target("localhost", 5432, roles.TRANSFORMER, "storefront")
+    run_dbt("parse", *paths, target=local)
 
 
 def test_loader_writes_raw_only(built):
