@@ -56,7 +56,7 @@ MARTS = [
     "stock_alerts",
     "top_skus",
 ]
-SNAPSHOTS = ["products_snapshot"]
+SNAPSHOTS = ["customers_snapshot", "products_snapshot"]
 
 
 @pytest.fixture(scope="module")

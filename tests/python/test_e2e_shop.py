@@ -204,7 +204,7 @@ def test_every_build_passes_every_model_and_test(shop):
         bad = {u: s for u, s in found.items() if s not in ("success", "pass", "no-op")}
         assert not bad, (name, bad)
         kinds = collections.Counter(u.split(".")[0] for u in found)
-        assert kinds["model"] >= 40 and kinds["snapshot"] == 1 and kinds["unit_test"] >= 10, kinds
+        assert kinds["model"] >= 40 and kinds["snapshot"] == 2 and kinds["unit_test"] >= 10, kinds
 
 
 def test_the_loads_landed_every_feed(shop):
@@ -283,6 +283,18 @@ def test_the_snapshot_recorded_the_price_the_warehouse_served_before_and_after(s
     # the full refresh rebuilt core but a snapshot is never rebuilt: nothing new was recorded
     assert rows(shop, "select count(*) from snapshots.products_snapshot"
                       " where product_id is not null") == [(len(shop["snapshot"]),)]
+
+
+def test_the_customer_snapshot_recorded_the_move_and_serves_every_registered_customer(shop):
+    moved = rows(shop, "select customer_id, city from core.customer_history where not is_current")
+    assert len(moved) == 1
+    assert rows(shop, "select customer_id, city from snapshots.customers_snapshot"
+                      " where dbt_valid_to is not null") == moved
+    registered = rows(shop, "select customer_id, email, city from core.customers"
+                            " where is_registered order by 1")
+    assert len(registered) > 100
+    assert rows(shop, "select customer_id, email, city from snapshots.customers_snapshot"
+                      " where dbt_valid_to is null order by 1") == registered
 
 
 # -- marts, recomputed from raw -----------------------------------------------------------------

@@ -1,6 +1,7 @@
--- The snapshot ends where the warehouse stands: for every cataloged product, the snapshot row
--- currently served holds the values core serves now. Returns the products whose served row is
--- missing or differs. On an incremental build, the products it rewrote.
+-- The snapshots end where the warehouse stands: for every cataloged product and registered
+-- customer, the snapshot row currently served holds the values core serves now. Returns the
+-- products and customers whose served row is missing or differs. On an incremental build, the
+-- ones it rewrote.
 with
 
 products as (
@@ -15,10 +16,22 @@ products_snapshot as (
     select * from {{ ref('products_snapshot') }}
 ),
 
+customers as (
+    select *
+    from {{ ref('customers') }}
+    where
+        is_registered
+        and {{ latest_build_condition(ref('customers')) }}
+),
+
+customers_snapshot as (
+    select * from {{ ref('customers_snapshot') }}
+),
+
 product_differences as (
     select
-        products.product_sk,
-        products.product_id
+        'products_snapshot' as snapshot_name,
+        products.product_sk as snapshot_key
     from products
     left join products_snapshot
         on
@@ -34,8 +47,30 @@ product_differences as (
         or products.unit_cost is distinct from products_snapshot.unit_cost
 ),
 
+customer_differences as (
+    select
+        'customers_snapshot' as snapshot_name,
+        cast(customers.customer_id as text) as snapshot_key
+    from customers
+    left join customers_snapshot
+        on
+            customers.customer_id = customers_snapshot.customer_id
+            and customers_snapshot.dbt_valid_to is null
+    where
+        customers_snapshot.customer_id is null
+        or customers.first_name is distinct from customers_snapshot.first_name
+        or customers.last_name is distinct from customers_snapshot.last_name
+        or customers.email is distinct from customers_snapshot.email
+        or customers.country is distinct from customers_snapshot.country
+        or customers.region is distinct from customers_snapshot.region
+        or customers.city is distinct from customers_snapshot.city
+        or customers.is_marketing_opt_in is distinct from customers_snapshot.is_marketing_opt_in
+),
+
 final as (
     select * from product_differences
+    union all
+    select * from customer_differences
 )
 
 select * from final
