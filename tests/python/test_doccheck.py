@@ -73,7 +73,8 @@ def test_personal_data_is_tagged_and_never_in_a_mart(manifest):
     )
     pii = ["city", "email", "first_name", "last_name"]
     assert tagged == sorted((name, column) for name in
-                            ("customer_history", "customers", "customers", "stg_shop__customers")
+                            ("customer_history", "customers", "customers", "customers_snapshot",
+                             "int_customers_latest_build", "stg_shop__customers")
                             for column in pii)  # the source table is named customers too
     marts = [node for node in manifest["nodes"].values()
              if node["resource_type"] == "model" and node["schema"] == "marts"]
