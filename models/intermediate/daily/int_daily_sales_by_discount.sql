@@ -1,15 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='order_date',
-        indexes=[
-            {'columns': ['order_date']},
-            {'columns': ['built_at']},
-        ],
-    )
-}}
-
 {#- Rule 2 (macros/incremental.sql): the day of the earliest line written since this
     table's latest build; it and every later day are recomputed whole (delete+insert by
     order_date). A full build reads every day. -#}
