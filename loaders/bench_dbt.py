@@ -7,12 +7,14 @@
 2. generates a shop of ORDER_LINES order lines (``storefront generate``, the defaults: a year
    from 2024-01-01, seed 1) and loads every feed (``load_directory``);
 3. parses the project once (untimed, so every build starts from the same parsed state);
-4. times ``dbt build --full-refresh`` (every model, snapshot, data test and unit test);
+4. times ``dbt build --full-refresh`` of the production build (every model, snapshot, seed
+   and data test; unit tests are left out as dbt recommends for production, see
+   ``PRODUCTION_BUILD``);
 5. lets the warehouse settle, untimed, as the hours between a rebuild and the next daily load
    would: ``VACUUM (ANALYZE)`` (autovacuum's work on the freshly written tables), a checkpoint
    and a sync (their pages on disk); otherwise that background I/O lands in the timed build;
 6. generates one more day (``storefront generate --continue``) and loads it;
-7. times ``dbt build`` again: the incremental build;
+7. times the same ``dbt build`` again, without ``--full-refresh``: the incremental build;
 
 With ``--repeat K`` steps 4-7 run K times (each round a full refresh, then one more day) and the
 best time of each kind is kept, as timing benchmarks do on a shared machine. It prints both wall
@@ -36,6 +38,11 @@ from loaders import dbtrun, generate, load, warehouse
 
 DEFAULT_ORDER_LINES = 1_000_000
 INCREMENTAL_BUDGET = 0.20  # the incremental build may take at most this share of the full one
+# The scheduled (daily) build in production: every model, snapshot, seed and data test. Unit
+# tests prove the models' logic on fixed inputs, so they run where the logic changes (`make
+# test`, CI, a developer's `dbt build`), not on every load, as dbt recommends; the same command
+# is timed with and without --full-refresh.
+PRODUCTION_BUILD = ("build", "--exclude-resource-type", "unit_test")
 
 
 @dataclass
@@ -43,9 +50,17 @@ class DbtBench:
     """What one benchmark run measured."""
 
     order_lines: int
-    new_order_lines: int
-    full_seconds: float
-    incremental_seconds: float
+    new_order_lines: list[int]  # per round
+    fulls: list[float]  # seconds of each round's full refresh
+    incrementals: list[float]  # seconds of each round's incremental build
+
+    @property
+    def full_seconds(self) -> float:
+        return min(self.fulls)
+
+    @property
+    def incremental_seconds(self) -> float:
+        return min(self.incrementals)
 
     @property
     def ratio(self) -> float:
@@ -53,9 +68,19 @@ class DbtBench:
 
     def summary(self) -> str:
         verdict = "within" if self.ratio <= INCREMENTAL_BUDGET else "OVER"
+        rounds = [
+            f"  round {n}: full refresh {full:6.1f} s, incremental {incremental:5.1f} s "
+            f"({lines:,} new lines), {incremental / full:.1%}"
+            for n, (full, incremental, lines) in enumerate(
+                zip(self.fulls, self.incrementals, self.new_order_lines, strict=True),
+                start=1)
+        ]
+        best = "best of each" if len(rounds) > 1 else "result"
         return "\n".join([
-            f"dbt build, {self.order_lines:,} order lines, then one more day "
-            f"({self.new_order_lines:,} order lines):",
+            f"dbt {' '.join(PRODUCTION_BUILD)}, {self.order_lines:,} order lines, "
+            "then one more day:",
+            *(rounds if len(rounds) > 1 else []),
+            f"  {best}:",
             f"  full refresh  {self.full_seconds:8.1f} s",
             f"  incremental   {self.incremental_seconds:8.1f} s",
             f"  ratio         {self.ratio:8.1%}  ({verdict} the {INCREMENTAL_BUDGET:.0%} budget)",
@@ -117,17 +142,16 @@ def bench_dbt(order_lines: int = DEFAULT_ORDER_LINES, repeat: int = 1) -> DbtBen
         fulls, incrementals, new_lines = [], [], []
         for _ in range(max(1, repeat)):
             _step("dbt build --full-refresh")
-            fulls.append(_dbt(["build", "--full-refresh"], target, root))
+            fulls.append(_dbt([*PRODUCTION_BUILD, "--full-refresh"], target, root))
             _step(f"full refresh: {fulls[-1]:.1f} s; vacuum, then one more day")
             _settle(target)
             extension = generate.extend(data, days=1)
             new_lines.append(extension.order_lines)
             _load(target, data)
             _step("dbt build (incremental)")
-            incrementals.append(_dbt(["build"], target, root))
+            incrementals.append(_dbt(list(PRODUCTION_BUILD), target, root))
             _step(f"incremental: {incrementals[-1]:.1f} s")
-        best = incrementals.index(min(incrementals))
-        return DbtBench(generated.order_lines, new_lines[best], min(fulls), min(incrementals))
+        return DbtBench(generated.order_lines, new_lines, fulls, incrementals)
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)

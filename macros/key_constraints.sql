@@ -7,6 +7,8 @@
     the index is built by one sort and each foreign key is validated by one join: 2 s.
 
     The keys stay declared in yml as usual (contract, docs, DAG order); only their DDL moves.
+    Check constraints (the value rules of core and marts) stay in CREATE TABLE, each named after
+    its model (and column).
     postgres__get_table_columns_and_constraints leaves primary and foreign keys out of CREATE
     TABLE for `table` and `incremental` models, and the post-hook add_key_constraints()
     (dbt_project.yml) adds the keys the table does not have yet, in the same transaction, before
@@ -22,10 +24,20 @@
     {%- endif -%}
     {%- set key_types = ['primary_key', 'foreign_key'] -%}
     {%- set columns = {} -%}
+    {%- set model_constraints = [] -%}
     {%- for name, column in model['columns'].items() -%}
         {%- set kept = [] -%}
         {%- for constraint in column.get('constraints', []) -%}
-            {%- if constraint['type'] not in key_types -%}
+            {%- if constraint['type'] == 'check' -%}
+                {#- a column's check, named after the model and column (PostgreSQL would name
+                    it after the table being built, `<model>__dbt_tmp`), so a violation says
+                    where: `violates check constraint "orders_line_count_check"` -#}
+                {%- do model_constraints.append({
+                    'type': 'check',
+                    'name': constraint.get('name') or model['name'] ~ '_' ~ name ~ '_check',
+                    'expression': constraint['expression'],
+                }) -%}
+            {%- elif constraint['type'] not in key_types -%}
                 {%- do kept.append(constraint) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -34,7 +46,6 @@
         {%- do without_keys.update({'constraints': kept}) -%}
         {%- do columns.update({name: without_keys}) -%}
     {%- endfor -%}
-    {%- set model_constraints = [] -%}
     {%- for constraint in model['constraints'] -%}
         {%- if constraint['type'] not in key_types -%}
             {%- do model_constraints.append(constraint) -%}
@@ -68,7 +79,9 @@
         if constraint['type'] in ('primary_key', 'foreign_key') -%}
         {%- do keys.append((constraint, columns)) -%}
     {%- endfor -%}
-    {%- set existing = existing_key_constraints() if keys else [] -%}
+    {#- a `table` model's table is new on every run: it has no keys yet -#}
+    {%- set existing = existing_key_constraints()
+        if keys and config.get('materialized') == 'incremental' else [] -%}
     {#- The primary key first, then the foreign keys in the order of the tables they reference:
         adding a foreign key locks the referenced table, and models built side by side (the
         facts that all reference orders, customers, products) must take those locks in one

@@ -225,6 +225,49 @@ def test_core_and_marts_enforce_their_contracts(project):
             assert all(column["data_type"] for column in node["columns"].values()), name
 
 
+def declared_checks(manifest: dict) -> dict[tuple[str, str], str]:
+    """(model, constraint name) -> expression of every check constraint declared in yml, named
+    as macros/key_constraints.sql names them."""
+    found = {}
+    for name, node in models(manifest).items():
+        for constraint in node["constraints"]:
+            if constraint["type"] == "check":
+                found[(name, constraint["name"])] = constraint["expression"]
+        for column, spec in node["columns"].items():
+            for constraint in spec.get("constraints", []):
+                if constraint["type"] == "check":
+                    named = constraint.get("name") or f"{name}_{column}_check"
+                    found[(name, named)] = constraint["expression"]
+    return found
+
+
+def test_value_rules_of_core_and_marts_are_check_constraints_in_the_database(project):
+    """Ranges, accepted values and row rules of the contracted tables are check constraints:
+    PostgreSQL refuses a bad row on every insert, so no data test repeats them."""
+    declared = declared_checks(project["manifest"])
+    assert len(declared) >= 40
+    built = dict(project["conn"].execute(
+        """
+        select source.relname || '.' || constraints.conname, pg_get_constraintdef(constraints.oid)
+        from pg_constraint as constraints
+        inner join pg_class as source on constraints.conrelid = source.oid
+        where constraints.contype = 'c'
+            and source.relnamespace in (cast('core' as regnamespace), cast('marts' as regnamespace))
+        """
+    ).fetchall())
+    assert set(built) == {f"{model}.{name}" for model, name in declared}
+    assert built["orders.orders_line_count_check"] == "CHECK ((line_count >= 1))"
+    assert built["reviews.reviews_rating_check"] == "CHECK (((rating >= 1) AND (rating <= 5)))"
+    rules = {
+        (node["name"], (test.get("test_metadata") or {}).get("name"))
+        for test in project["manifest"]["nodes"].values() if test["resource_type"] == "test"
+        for node in models(project["manifest"]).values()
+        if test.get("attached_node") == node["unique_id"]
+        and Path(node["original_file_path"]).parts[1] in ("core", "marts")
+    }
+    assert not {rule for rule in rules if rule[1] in ("accepted_range", "accepted_values")}
+
+
 def test_every_model_and_every_column_is_documented(project):
     manifest, catalog = project["manifest"], project["catalog"]
     for name, node in models(manifest).items():

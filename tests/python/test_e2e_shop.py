@@ -237,6 +237,21 @@ def test_incremental_build_equals_full_refresh(shop):
     assert len(full["core.order_lines"]) == 3055
 
 
+@pytest.mark.parametrize(("statement", "constraint"), [
+    ("update marts.customer_rfm set recency_score = 6", "customer_rfm_recency_score_check"),
+    ("update core.payments set payment_status = 'pending'", "payments_payment_status_check"),
+    ("update core.orders set revenue = -1", "orders_units_and_revenue"),
+    ("update core.stock_levels_daily set closing_stock = closing_stock + 1",
+     "stock_levels_daily_closing_balance"),
+])
+def test_the_database_refuses_a_row_that_breaks_a_value_rule(shop, statement, constraint):
+    """The value rules of core and marts are check constraints: a build that would write a bad
+    row fails the model (and leaves the table as it was) instead of landing it."""
+    conn = shop["conn"]
+    with pytest.raises(psycopg.errors.CheckViolation, match=constraint), conn.transaction():
+        conn.execute(statement)
+
+
 # -- history (SCD2) and snapshots ---------------------------------------------------------------
 def test_product_history_holds_every_price_version(shop):
     expected = []

@@ -16,20 +16,6 @@ exclusive_range_failures as (
     ) }}
 ),
 
-expression_failures as (
-    {{ test_expression_is_true(
-        model='(values (1, 1), (0, 1), (1, null)) as fixture (a, b)',
-        expression='a >= b',
-    ) }}
-),
-
-column_expression_failures as (
-    {{ test_expression_is_true(
-        model='(values (1), (-1)) as fixture (a)',
-        column_name='a', expression='>= 0',
-    ) }}
-),
-
 combination_failures as (
     {{ test_unique_combination_of_columns(
         model="(values (1, 'x'), (1, 'y'), (2, 'x'), (1, 'x'), (3, null), (3, null))"
@@ -50,18 +36,6 @@ checks as (
         count(*) as failures,
         2 as expected_failures
     from exclusive_range_failures
-    union all
-    select
-        'expression_is_true (false or null fails)' as generic_test,
-        count(*) as failures,
-        2 as expected_failures
-    from expression_failures
-    union all
-    select
-        'expression_is_true under a column' as generic_test,
-        count(*) as failures,
-        1 as expected_failures
-    from column_expression_failures
     union all
     select
         'unique_combination_of_columns' as generic_test,
