@@ -47,23 +47,44 @@ PRODUCTION_BUILD = ("build", "--exclude-resource-type", "unit_test")
 
 
 @dataclass
+class Timing:
+    """One dbt build: its wall time and the CPU time of the dbt process (not PostgreSQL's)."""
+
+    wall: float
+    cpu: float
+
+
+@dataclass
+class Round:
+    """A full refresh, then the incremental build of one more day."""
+
+    full: Timing
+    incremental: Timing
+    new_order_lines: int
+
+    def line(self, number: int) -> str:
+        return (
+            f"  round {number}: full refresh {self.full.wall:6.1f} s (dbt CPU "
+            f"{self.full.cpu:5.1f} s), incremental {self.incremental.wall:5.1f} s (dbt CPU "
+            f"{self.incremental.cpu:4.1f} s, {self.new_order_lines:,} new lines), "
+            f"{self.incremental.wall / self.full.wall:.1%}"
+        )
+
+
+@dataclass
 class DbtBench:
-    """What one benchmark run measured."""
+    """What one benchmark run measured: every round, the best wall time of each kind."""
 
     order_lines: int
-    new_order_lines: list[int]  # per round
-    fulls: list[float]  # seconds of each round's full refresh
-    incrementals: list[float]  # seconds of each round's incremental build
-    full_cpu: list[float]  # CPU seconds of the dbt process, each round's full refresh
-    incremental_cpu: list[float]  # and each round's incremental build
+    rounds: list[Round]
 
     @property
     def full_seconds(self) -> float:
-        return min(self.fulls)
+        return min(r.full.wall for r in self.rounds)
 
     @property
     def incremental_seconds(self) -> float:
-        return min(self.incrementals)
+        return min(r.incremental.wall for r in self.rounds)
 
     @property
     def ratio(self) -> float:
@@ -71,21 +92,12 @@ class DbtBench:
 
     def summary(self) -> str:
         verdict = "within" if self.ratio <= INCREMENTAL_BUDGET else "OVER"
-        rounds = [
-            f"  round {n}: full refresh {full:6.1f} s (dbt CPU {full_cpu:5.1f} s), "
-            f"incremental {incremental:5.1f} s (dbt CPU {incremental_cpu:4.1f} s, "
-            f"{lines:,} new lines), {incremental / full:.1%}"
-            for n, (full, incremental, full_cpu, incremental_cpu, lines) in enumerate(
-                zip(self.fulls, self.incrementals, self.full_cpu, self.incremental_cpu,
-                    self.new_order_lines, strict=True),
-                start=1)
-        ]
-        best = "best of each" if len(rounds) > 1 else "result"
+        several = len(self.rounds) > 1
         return "\n".join([
             f"dbt {' '.join(PRODUCTION_BUILD)}, {self.order_lines:,} order lines, "
             "then one more day:",
-            *(rounds if len(rounds) > 1 else []),
-            f"  {best}:",
+            *(r.line(n) for n, r in enumerate(self.rounds, start=1) if several),
+            "  best of each:" if several else "  result:",
             f"  full refresh  {self.full_seconds:8.1f} s",
             f"  incremental   {self.incremental_seconds:8.1f} s",
             f"  ratio         {self.ratio:8.1%}  ({verdict} the {INCREMENTAL_BUDGET:.0%} budget)",
@@ -101,9 +113,8 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _dbt(args: Sequence[str], target: warehouse.Target, folder: Path) -> tuple[float, float]:
-    """Run dbt ARGS against ``target``; return its wall time and the CPU time of the dbt
-    process (PostgreSQL's is not in it); raise if dbt fails."""
+def _dbt(args: Sequence[str], target: warehouse.Target, folder: Path) -> Timing:
+    """Run dbt ARGS against ``target``; return how long it took; raise if dbt fails."""
     paths = ["--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
     cpu = _children_cpu()
     began = time.perf_counter()
@@ -119,7 +130,7 @@ def _dbt(args: Sequence[str], target: warehouse.Target, folder: Path) -> tuple[f
     if done.returncode != 0:
         tail = "\n".join(done.stdout.strip().splitlines()[-15:])
         raise warehouse.WarehouseError(f"dbt {' '.join(args)} failed:\n{tail}")
-    return seconds, _children_cpu() - cpu
+    return Timing(seconds, _children_cpu() - cpu)
 
 
 def _load(target: warehouse.Target, folder: Path) -> None:
@@ -151,23 +162,19 @@ def bench_dbt(order_lines: int = DEFAULT_ORDER_LINES, repeat: int = 1) -> DbtBen
         _step("loading every feed")
         _load(target, data)
         _dbt(["parse", "--quiet"], target, root)
-        fulls, incrementals, new_lines = [], [], []
+        rounds = []
         for _ in range(max(1, repeat)):
             _step("dbt build --full-refresh")
-            fulls.append(_dbt([*PRODUCTION_BUILD, "--full-refresh"], target, root))
-            _step(f"full refresh: {fulls[-1][0]:.1f} s; vacuum, then one more day")
+            full = _dbt([*PRODUCTION_BUILD, "--full-refresh"], target, root)
+            _step(f"full refresh: {full.wall:.1f} s; vacuum, then one more day")
             _settle(target)
             extension = generate.extend(data, days=1)
-            new_lines.append(extension.order_lines)
             _load(target, data)
             _step("dbt build (incremental)")
-            incrementals.append(_dbt(list(PRODUCTION_BUILD), target, root))
-            _step(f"incremental: {incrementals[-1][0]:.1f} s")
-        return DbtBench(
-            generated.order_lines, new_lines,
-            fulls=[wall for wall, _ in fulls], incrementals=[wall for wall, _ in incrementals],
-            full_cpu=[cpu for _, cpu in fulls], incremental_cpu=[cpu for _, cpu in incrementals],
-        )
+            incremental = _dbt(list(PRODUCTION_BUILD), target, root)
+            _step(f"incremental: {incremental.wall:.1f} s")
+            rounds.append(Round(full, incremental, extension.order_lines))
+        return DbtBench(generated.order_lines, rounds)
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -46,8 +46,10 @@
     it is not looked up.
 -#}
 {% macro relation_rebuilt(relation) -%}
-    {%- if not execute or config.get('materialized') == 'table' -%}
-        {{ return(execute) }}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- elif config.get('materialized') == 'table' -%}
+        {{ return(true) }}
     {%- endif -%}
     {{ return(run_query(
         "select age(xmin) = 0 from pg_class where oid = cast('" ~ relation ~ "' as regclass)"
