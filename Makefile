@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make demo   - venv, local warehouse, the whole pipeline, a summary"
 	@echo "make test   - venv, lint, then the whole pytest suite (its own throwaway PostgreSQL)"
-	@echo "make lint   - ruff, sqlfluff, dbt docs/test coverage gates"
+	@echo "make lint   - ruff, sqlfluff, dbt docs/test coverage gates, import-linter"
 	@echo "make docs   - dbt docs generate --static (target/static_index.html)"
 	@echo "make bench  - benchmarks (loader vs psql COPY, generation, dbt build)"
 	@echo "make clean  - stop the local warehouse, remove its data and build output"
@@ -34,16 +34,17 @@ pytest: venv
 	$(BIN)/pytest -q
 
 lint: venv
-	$(BIN)/ruff check loaders tests
+	$(BIN)/ruff check loaders storefront tests
 	$(BIN)/sqlfluff lint --disable-progress-bar $(wildcard models tests analyses macros snapshots)
-	$(BIN)/python -m loaders.doccheck
+	$(BIN)/python -m storefront.checks
+	$(BIN)/lint-imports --no-logo --no-cache
 
 docs: venv
 	$(BIN)/storefront dbt docs generate --static
 	@echo "docs: $(CURDIR)/target/static_index.html"
 
 bench: venv
-	$(BIN)/python -m loaders.bench
+	$(BIN)/python -m storefront.bench
 
 db-start: venv
 	$(BIN)/storefront db start

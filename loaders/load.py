@@ -1,11 +1,12 @@
 """The one batch loading mechanism: a file of a feed becomes one ledgered, atomic batch in ``raw``.
 
-    storefront load DIR [--max-reject-ratio 0.05]             (every feed file in DIR and below)
-    storefront load FEED PATH... [--max-reject-ratio 0.05]    (files of one feed)
+A library: every function lands files through the connection it is given (or a connection
+factory it calls), and knows nothing of where the server is (the `storefront load` command,
+:mod:`storefront.load`, resolves that).
 
-``load DIR`` finds each feed's file (``<table>.csv``, see :mod:`loaders.feeds`) in DIR and its
-subfolders and loads them folder by folder (DIR first, then its subfolders by name, so dated
-batch folders in date order), each folder's files in dependency order (:func:`load_directory`).
+:func:`load_directory` finds each feed's file (``<table>.csv``, see :mod:`loaders.feeds`) in DIR
+and its subfolders and loads them folder by folder (DIR first, then its subfolders by name, so
+dated batch folders in date order), each folder's files in dependency order.
 For each file (with ``FEED``, folders stand for their ``*.csv`` files):
 
 1. The whole file is hashed (sha256) and its header matched to the
@@ -22,7 +23,6 @@ A killed loader leaves nothing: the transaction dies with its connection.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import io
@@ -45,7 +45,7 @@ except ImportError:  # Windows
 import psycopg
 from psycopg import sql
 
-from loaders import feeds, roles, warehouse
+from loaders import feeds
 from loaders.csvio import (
     COPY_OPTIONS,
     FRAME_END,
@@ -58,7 +58,6 @@ from loaders.csvio import (
     read_layout,
 )
 from loaders.feeds import Feed
-from loaders.warehouse import WarehouseError
 
 SCHEMA = "raw"
 DEFAULT_MAX_REJECT_RATIO = 0.05
@@ -283,7 +282,12 @@ class BatchResult:
         return "\n".join(lines)
 
 
-class LoadError(WarehouseError):
+class LoaderError(RuntimeError):
+    """A problem loading, said in one line (a file or folder that is not there, a file that
+    cannot be loaded)."""
+
+
+class LoadError(LoaderError):
     """A file could not be loaded (one line naming it); ``result`` holds what is known."""
 
     def __init__(self, message: str, result: BatchResult) -> None:
@@ -351,14 +355,21 @@ def lock_key(sha256: str) -> int:
     return int.from_bytes(bytes.fromhex(sha256[:16]), "big", signed=True)
 
 
+# Where the loader writes: a connection (used as is, outside a transaction) or a factory the
+# loader calls for one connection, which it closes when done.
+Source = psycopg.Connection | Callable[[], psycopg.Connection]
+
+
 @contextmanager
-def _connection(target: psycopg.Connection | warehouse.Target | None) -> Iterator:
-    if isinstance(target, psycopg.Connection):
-        if target.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            raise WarehouseError("load_file needs a connection outside any transaction")
-        yield target
+def _connection(source: Source) -> Iterator[psycopg.Connection]:
+    if isinstance(source, psycopg.Connection):
+        if source.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            raise LoaderError("load_file needs a connection outside any transaction")
+        yield source
         return
-    conn = warehouse.connect(target, role=roles.LOADER)
+    if not callable(source):
+        raise TypeError(f"a connection or a connection factory, not {type(source).__name__}")
+    conn = source()
     try:
         yield conn
     finally:
@@ -427,7 +438,7 @@ def _parser_failure(child: subprocess.Popen, path: Path) -> FileError:
 
 
 def load_file(
-    target: psycopg.Connection | warehouse.Target | None,
+    source: Source,
     feed: Feed | str,
     path: str | Path,
     *,
@@ -436,8 +447,8 @@ def load_file(
 ) -> BatchResult:
     """Load one file of ``feed`` as one batch; return what happened.
 
-    ``target`` is a psycopg connection (used as is, outside a transaction), a warehouse target,
-    or None for the resolved warehouse. Returns a result with status loaded, skipped (same
+    ``source`` is a psycopg connection (used as is, outside a transaction) or a factory of one
+    (called once, closed at the end). Returns a result with status loaded, skipped (same
     content already loaded) or rejected (too many bad rows; nothing loaded). Raises
     :class:`LoadError` when the file fails as a whole (after writing a ``failed`` ledger row).
     """
@@ -446,7 +457,7 @@ def load_file(
     started = time.monotonic()
     result = BatchResult(feed.name, path, "failed", max_reject_ratio=max_reject_ratio)
     parser = _Parser(feed, path)
-    with _connection(target) as conn, contextlib.closing(parser):
+    with _connection(source) as conn, contextlib.closing(parser):
         ensure_raw_schema(conn)
         try:
             with suppress(OSError):  # (file_digest says what is wrong with the file)
@@ -589,17 +600,17 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if item.is_dir():
             found = sorted(p for p in item.glob("*.csv") if p.is_file())
             if not found:
-                raise WarehouseError(f"{item}: no *.csv files in this folder")
+                raise LoaderError(f"{item}: no *.csv files in this folder")
             files.extend(found)
         elif item.is_file():
             files.append(item)
         else:
-            raise WarehouseError(f"{item}: no such file or folder")
+            raise LoaderError(f"{item}: no such file or folder")
     return files
 
 
 def load_paths(
-    target: psycopg.Connection | warehouse.Target | None,
+    source: Source,
     feed: Feed | str,
     paths: Iterable[str | Path],
     *,
@@ -611,7 +622,7 @@ def load_paths(
     file does not stop the others; each result is passed to ``report`` as soon as known."""
     files = expand_paths(paths)
     results = []
-    with _connection(target) as conn:
+    with _connection(source) as conn:
         for path in files:
             results.append(_load_reported(conn, feed, path, max_reject_ratio, progress, report))
     return results
@@ -658,7 +669,7 @@ def find_feed_files(folder: str | Path) -> list[tuple[Path, list[tuple[Feed, Pat
 
 
 def load_directory(
-    target: psycopg.Connection | warehouse.Target | None,
+    source: Source,
     folder: str | Path,
     *,
     max_reject_ratio: float = DEFAULT_MAX_REJECT_RATIO,
@@ -674,13 +685,13 @@ def load_directory(
     earlier ones): ``note`` is told so. Each result goes to ``report`` as soon as known."""
     root = Path(folder)
     if not root.is_dir():
-        raise WarehouseError(f"{root}: no such folder")
+        raise LoaderError(f"{root}: no such folder")
     found = find_feed_files(root)
     if not found:
         names = ", ".join(feed.file_name for feed in feeds.FEEDS.values())
-        raise WarehouseError(f"{root}: no feed files here or in its subfolders ({names})")
+        raise LoaderError(f"{root}: no feed files here or in its subfolders ({names})")
     results: list[BatchResult] = []
-    with _connection(target) as conn:
+    with _connection(source) as conn:
         for position, (where, files) in enumerate(found):
             for feed, path in files:
                 results.append(
@@ -694,132 +705,3 @@ def load_directory(
                          " files already loaded are skipped)")
                 break
     return results
-
-
-# -- command line -------------------------------------------------------------------------------
-def terminal_progress(path: Path) -> Progress | None:
-    """A progress line on stderr (rows, rows/s), only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    started = time.monotonic()
-    last = [started]
-
-    def show(rows: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 0.25:
-            last[0] = now
-            rate = rows / (now - started)
-            sys.stderr.write(f"\r{path.name}: {rows:,} rows  {rate:,.0f} rows/s\033[K")
-            sys.stderr.flush()
-
-    return show
-
-
-def _feed_named(name: str) -> Feed | None:
-    try:
-        return feeds.get(name)
-    except KeyError:
-        return None
-
-
-def cmd_load(args: argparse.Namespace) -> int:
-    feed = _feed_named(args.what)
-    if feed is None or not args.paths:
-        if args.paths or not Path(args.what).is_dir():
-            known = ", ".join(feeds.FEEDS)
-            if feed is not None:
-                raise WarehouseError(f"load {feed.name}: give the files or folders to load")
-            raise WarehouseError(f"{args.what}: neither a feed ({known}) nor a folder")
-        return _cmd_load_directory(Path(args.what), args.max_reject_ratio)
-
-    def report(result: BatchResult) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\033[K")  # clear the progress line
-        if result.status == "failed":
-            print(f"storefront: {result.error}", file=sys.stderr)
-        else:
-            print(result.summary(), flush=True)
-
-    results = load_paths(
-        None,
-        feed,
-        args.paths,
-        max_reject_ratio=args.max_reject_ratio,
-        progress=terminal_progress,
-        report=report,
-    )
-    return 0 if all(r.ok for r in results) else 1
-
-
-def _cmd_load_directory(folder: Path, max_reject_ratio: float) -> int:
-    """`storefront load DIR`: a summary per file loaded; files already loaded in one note."""
-    started = time.monotonic()
-    root = folder.resolve()
-
-    def report(result: BatchResult) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\033[K")
-        if result.status == "failed":
-            print(f"storefront: {result.error}", file=sys.stderr)
-        elif result.status != "skipped":
-            print(result.summary(str(result.path.relative_to(root))), flush=True)
-
-    def note(text: str) -> None:
-        print(f"storefront: {text}", file=sys.stderr)
-
-    results = load_directory(
-        None,
-        root,
-        max_reject_ratio=max_reject_ratio,
-        progress=terminal_progress,
-        report=report,
-        note=note,
-    )
-    skipped = sum(r.status == "skipped" for r in results)
-    loaded = [r for r in results if r.status == "loaded"]
-    rows = sum(r.rows_loaded for r in loaded)
-    seconds = time.monotonic() - started
-    if skipped:
-        print(f"{skipped} file{'s' * (skipped > 1)} already loaded, skipped")
-    print(
-        f"{len(loaded)} file{'s' * (len(loaded) != 1)} loaded: {rows:,} rows in {seconds:.2f} s"
-        f" ({rows / seconds if seconds > 0 else 0:,.0f} rows/s)"
-    )
-    return 0 if all(r.ok for r in results) else 1
-
-
-def _ratio(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return value
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `load` subcommand to the CLI."""
-    listing = "; ".join(f"{f.name} ({f.file_name}: {f.description})" for f in feeds.FEEDS.values())
-    parser = sub.add_parser(
-        "load",
-        help="load feed files into raw (one ledgered batch per file)",
-        usage="%(prog)s [--max-reject-ratio R] (DIR | FEED PATH...)",
-        description="Load CSV files into raw.<feed>: one atomic, ledgered batch per file; bad "
-        "rows go to raw.rejected_rows; a file already loaded is skipped. "
-        "`load DIR` loads every feed file found in DIR and its subfolders (DIR first, then "
-        "its subfolders by name, so batch-YYYY-MM-DD folders in date order), each folder's "
-        "files in dependency order. `load FEED PATH...` loads files (or the *.csv of folders) "
-        "as one feed.",
-        epilog=f"feeds, in dependency order: {listing}",
-    )
-    parser.add_argument("what", metavar="DIR | FEED", help="a folder of feed files, or a feed")
-    parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help="with FEED: CSV files or folders of *.csv"
-    )
-    parser.add_argument(
-        "--max-reject-ratio",
-        type=_ratio,
-        default=DEFAULT_MAX_REJECT_RATIO,
-        metavar="R",
-        help="reject the whole file when more than this share of its rows is bad "
-        f"(default {DEFAULT_MAX_REJECT_RATIO})",
-    )
-    parser.set_defaults(func=cmd_load)

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from loaders import warehouse
+from storefront import warehouse
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def conn(fresh_db) -> Iterator[psycopg.Connection]:
 def run_cli(*args: str, env: dict | None = None, check: bool = False, timeout: float = 300):
     """Run the `storefront` command as a user would, in a subprocess."""
     done = subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *args],
+        [sys.executable, "-m", "storefront.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

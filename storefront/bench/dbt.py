@@ -1,6 +1,6 @@
 """Benchmark (not a test): a full-refresh ``dbt build`` against an incremental one.
 
-``python -m loaders.bench_dbt [ORDER_LINES] [--repeat K]`` (default 1,000,000 lines, once), or
+``python -m storefront.bench.dbt [ORDER_LINES] [--repeat K]`` (default 1,000,000 lines, once), or
 ``bench_dbt(order_lines=...)`` from ``make bench``:
 
 1. starts a throwaway PostgreSQL server in a temp folder;
@@ -35,7 +35,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import dbtrun, generate, load, warehouse
+from loaders.load import load_directory
+from storefront import warehouse
+from storefront.load import loader_connection
+from storefront.simulate import generate
+from storefront.warehouse import dbt as dbtrun
 
 DEFAULT_ORDER_LINES = 1_000_000
 INCREMENTAL_BUDGET = 0.20  # the incremental build may take at most this share of the full one
@@ -134,7 +138,7 @@ def _dbt(args: Sequence[str], target: warehouse.Target, folder: Path) -> Timing:
 
 
 def _load(target: warehouse.Target, folder: Path) -> None:
-    results = load.load_directory(target, folder)
+    results = load_directory(loader_connection(target), folder)
     failed = [r for r in results if not r.ok]
     if failed:
         raise warehouse.WarehouseError(f"loading {folder} failed: {failed[0].summary()}")
@@ -181,7 +185,7 @@ def bench_dbt(order_lines: int = DEFAULT_ORDER_LINES, repeat: int = 1) -> DbtBen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m loaders.bench_dbt", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m storefront.bench.dbt", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("order_lines", nargs="?", type=int, default=DEFAULT_ORDER_LINES,
                         help="order lines of the generated shop (default 1,000,000)")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from loaders import warehouse
+from storefront import warehouse
 
 
 def dbt_executable() -> str:

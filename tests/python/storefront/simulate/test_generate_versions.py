@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders import generate
 from loaders.load import load_directory
+from storefront.load import loader_connection
+from storefront.simulate import generate
 
 FIRST_REVIEW = dt.date(2024, 1, 22)  # a Monday of a review week
 SECOND_REVIEW = dt.date(2024, 2, 12)
@@ -126,7 +127,7 @@ def cents(text: str) -> int:
 
 def test_the_latest_batch_holds_the_current_version_once_loaded(dataset, conn):
     root, _ = dataset
-    results = load_directory(None, root)
+    results = load_directory(loader_connection(), root)
     assert {r.status for r in results} <= {"loaded", "skipped"}
     latest = conn.execute("""
         select distinct on (product_id) product_id, list_price, updated_at

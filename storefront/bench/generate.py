@@ -1,6 +1,6 @@
 """Generation benchmark: a year of the synthetic shop sized to ``rows`` order lines.
 
-    python -m loaders.bench_generate [ROWS [KEEP]]      (default 1,000,000)
+    python -m storefront.bench.generate [ROWS [KEEP]]      (default 1,000,000)
 
 Prints the order lines written, the seconds taken and order lines per second, plus the rows
 of every feed; the files go to a temporary folder that is removed afterwards, or to KEEP.
@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from loaders import generate
+from storefront.simulate import generate
 
 
 def bench_generate(rows: int = 1_000_000, keep: Path | None = None) -> dict[str, float]:

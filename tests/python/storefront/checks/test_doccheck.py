@@ -1,4 +1,5 @@
-"""The documentation and key-test gate of `make lint` (loaders/doccheck.py) on the real manifest."""
+"""The documentation and key-test gate of `make lint` (storefront/checks/docs.py) on the
+real manifest."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import json
 import pytest
 
 from conftest import run_dbt
-from loaders import doccheck, warehouse
+from storefront import warehouse
+from storefront.checks import docs as doccheck
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from loaders import dbtrun, roles, warehouse
+from storefront import warehouse
+from storefront.warehouse import dbt as dbtrun
+from storefront.warehouse import roles
 
 LAYERS = ("raw", "staging", "core", "marts", "snapshots")
 # (mart, order by, columns shown)
@@ -93,7 +95,9 @@ def summary(target: warehouse.Target) -> None:
 def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) -> bool:
     """Generate the demo shop once (kept in ``folder``) and load every feed in it; files already
     loaded are skipped by the loader. Returns False when a file failed or was rejected."""
-    from loaders import generate, load
+    from loaders.load import load_directory
+    from storefront.load import loader_connection
+    from storefront.simulate import generate
 
     products = folder / "products.csv"
     current = products.is_file() and "updated_at" in products.open().readline()
@@ -102,8 +106,8 @@ def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) 
         made = generate.generate(folder, order_lines=order_lines, force=True)
         print(f"{made.order_lines:,} order lines in {made.seconds:.1f} s")
     step(f"storefront load {folder}")
-    results = load.load_directory(
-        target, folder, report=lambda r: print(r.summary()), note=print
+    results = load_directory(
+        loader_connection(target), folder, report=lambda r: print(r.summary()), note=print
     )
     return all(result.ok for result in results)
 

@@ -15,8 +15,10 @@ import psycopg
 import pytest
 
 from conftest import PROJECT, run_cli, run_dbt
-from loaders import load, roles, warehouse
-from loaders.warehouse import Target
+from loaders import load
+from storefront import warehouse
+from storefront.load import loader_connection
+from storefront.warehouse import Target, roles
 
 DENIED = psycopg.errors.InsufficientPrivilege
 
@@ -188,7 +190,7 @@ def test_the_loader_role_loads_through_the_loader(built, tmp_path):
     )
     loader = Target(built["target"].host, built["target"].port, roles.LOADER,
                     built["target"].dbname)
-    result = load.load_file(loader, "order-lines", export)
+    result = load.load_file(loader_connection(loader), "order-lines", export)
     assert (result.status, result.rows_loaded) == ("loaded", 1)
     with psycopg.connect(built["target"].conninfo()) as conn:
         owner = conn.execute(
@@ -229,6 +231,9 @@ def test_no_secret_in_tracked_files():
             for match in re.finditer(pattern, text, re.IGNORECASE):
                 line = text[: match.start()].count("\n") + 1
                 found.append(f"{name}:{line}: {match.group(0)[:40]}")
-    allowed = {"tests/python/test_access.py", "tests/python/test_warehouse.py"}
+    allowed = {
+        "tests/python/storefront/warehouse/test_access.py",
+        "tests/python/storefront/warehouse/test_warehouse.py",
+    }
     found = [f for f in found if f.split(":", 1)[0] not in allowed]
     assert found == []

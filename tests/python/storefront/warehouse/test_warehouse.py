@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from conftest import run_cli
-from loaders import warehouse
+from storefront import warehouse
 
 PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
 
@@ -27,7 +27,7 @@ def cli(env: dict[str, str], *args: str):
     import sys
 
     return subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *args],
+        [sys.executable, "-m", "storefront.cli", *args],
         capture_output=True, text=True, env=env, timeout=180, check=False,
     )
 

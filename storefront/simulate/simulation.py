@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from loaders import shop_catalog as cat
+from storefront.simulate import catalog as cat
 
 STATE_FORMAT = 2
 DAY = 86400

@@ -65,7 +65,7 @@ def project_dir() -> Path:
     for folder in (here, *here.parents):
         if (folder / "dbt_project.yml").is_file():
             return folder
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def bin_dir() -> Path:
@@ -226,7 +226,7 @@ class EmbeddedServer:
         settings["unix_socket_directories"] = f"'{self.socket_dir}'"
         settings["port"] = str(PORT)
         with open(self.pgdata / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
-            conf.write("# written by storefront (loaders/warehouse.py)\n")
+            conf.write("# written by storefront (storefront/warehouse/server.py)\n")
             for key, value in settings.items():
                 conf.write(f"{key} = {value}\n")
 
@@ -246,7 +246,7 @@ class EmbeddedServer:
                 )
         target = self.target(dbname)
         if ensure_database(target) and not self.throwaway:
-            from loaders import roles
+            from storefront.warehouse import roles
 
             with psycopg.connect(target.conninfo(), autocommit=True) as conn:
                 roles.ensure_roles(conn)
@@ -399,7 +399,7 @@ def ensure_database(target: Target) -> bool:
 def dbt_env(target: Target | None = None) -> dict[str, str]:
     """The environment for a dbt subprocess: the PG* variables of the target and the project's
     profile (``profiles.example.yml`` is read through DBT_PROFILES_DIR unless the user set one)."""
-    from loaders.roles import TRANSFORMER
+    from storefront.warehouse.roles import TRANSFORMER
 
     target = as_role(target or resolve(), TRANSFORMER)
     env = dict(os.environ)

@@ -1,10 +1,5 @@
-"""Benchmarks (not tests): ``python -m loaders.bench [generate | load | feeds | dbt]``
-(``make bench``).
+"""Loading benchmarks (not tests), run by ``python -m storefront.bench`` (``make bench``).
 
-Without a subcommand, all four run, the generated folder serving ``feeds``:
-
-``generate [--rows N]``
-    the synthetic shop: a year sized to N order lines (default 1,000,000), seconds and rows/s.
 ``load [--rows N] [--repeat K]``
     an order-lines file of N realistic rows (default 1,000,000, ~116 MB) loaded side by side,
     best of K runs each, on a throwaway server: ``psql \\copy`` into a typed table of the 16
@@ -15,17 +10,12 @@ Without a subcommand, all four run, the generated folder serving ``feeds``:
 ``feeds [--rows N | --folder DIR]``
     ``storefront load DIR`` (the whole command) of a generated dataset of N order lines (every
     feed), or of DIR: rows per feed and rows/s.
-``dbt [--rows N] [--repeat K]``
-    ``dbt build --full-refresh`` of a generated shop of N order lines against the incremental
-    ``dbt build`` after one more day is loaded, best of K rounds (default 3), and their ratio
-    (``loaders/bench_dbt.py``).
 
 Every server and file lives in a temporary folder, deleted at the end.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import re
@@ -40,7 +30,7 @@ from pathlib import Path
 
 import psycopg
 
-from loaders import bench_dbt, warehouse
+from storefront import warehouse
 
 HEADER = (
     "Order_Date,Time,Aging,Customer_Id,Gender,Device_Type,Customer_Login_type,"
@@ -230,7 +220,7 @@ def _bench_load_runs(
             conn.execute("truncate raw.order_lines, raw.rejected_rows, raw.load_batches cascade")
             conn.execute("checkpoint")
             seconds, rss, out = run_timed(
-                [sys.executable, "-m", "loaders.cli", "load", "order-lines", str(data)], env
+                [sys.executable, "-m", "storefront.cli", "load", "order-lines", str(data)], env
             )
             if "loaded as batch" not in out or f"{rows:,} loaded" not in out:
                 raise SystemExit(f"bench: unexpected loader output: {out.strip()}")
@@ -244,9 +234,9 @@ def _bench_load_runs(
 
 
 def bench_generate(rows: int, keep: Path | None = None) -> None:
-    """Generation throughput (:mod:`loaders.bench_generate`), in a process of its own: this one
+    """Generation throughput (:mod:`storefront.bench.generate`), in a process of its own: this one
     stays small, so the peak memory measured of the commands it starts later is theirs."""
-    command = [sys.executable, "-m", "loaders.bench_generate", str(rows)]
+    command = [sys.executable, "-m", "storefront.bench.generate", str(rows)]
     subprocess.run([*command, str(keep)] if keep is not None else command, check=True)
 
 
@@ -261,14 +251,14 @@ def bench_feeds(folder: Path | None, rows: int) -> dict[str, float]:
             folder = root / "data"
             print(f"feeds: generating {rows:,} order lines ...", flush=True)
             subprocess.run(
-                [sys.executable, "-m", "loaders.cli", "generate", "--out", str(folder),
+                [sys.executable, "-m", "storefront.cli", "generate", "--out", str(folder),
                  "--order-lines", str(rows)],
                 check=True, stdout=subprocess.DEVNULL,
             )
         size = sum(p.stat().st_size for p in folder.rglob("*.csv"))
         with throwaway_server(root) as (target, env):
             seconds, rss, out = run_timed(
-                [sys.executable, "-m", "loaders.cli", "load", str(folder)], env
+                [sys.executable, "-m", "storefront.cli", "load", str(folder)], env
             )
             with psycopg.connect(target.conninfo(), autocommit=True) as conn:
                 counts = {
@@ -292,53 +282,3 @@ def bench_feeds(folder: Path | None, rows: int) -> dict[str, float]:
     for table, count in counts.items():
         print(f"  raw.{table:<24} {count:>12,} rows")
     return {"seconds": seconds, "rows": total, "rows_per_second": total / seconds}
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m loaders.bench",
-        description="Benchmarks: generation, the order-lines loader against psql \\copy, "
-        "loading every feed, dbt build full refresh against incremental. Without a subcommand, "
-        "all four.",
-    )
-    sub = parser.add_subparsers(dest="what")
-    gen = sub.add_parser("generate", help="generation throughput")
-    gen.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
-    load = sub.add_parser("load", help="the order-lines loader against psql \\copy")
-    load.add_argument("--rows", type=int, default=1_000_000)
-    load.add_argument("--repeat", type=int, default=3, help="runs of each, best kept (default 3)")
-    every = sub.add_parser("feeds", help="storefront load DIR of a generated dataset")
-    every.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
-    every.add_argument("--folder", type=Path, help="load this dataset instead of generating one")
-    build = sub.add_parser(
-        "dbt", help="dbt build --full-refresh against an incremental build of one more day"
-    )
-    build.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
-    build.add_argument("--repeat", type=int, default=3, help="rounds, best kept (default 3)")
-    args = parser.parse_args(argv)
-    if args.what == "generate":
-        bench_generate(args.rows)
-    elif args.what == "load":
-        bench_load(args.rows, args.repeat)
-    elif args.what == "feeds":
-        bench_feeds(args.folder, args.rows)
-    elif args.what == "dbt":
-        print(bench_dbt.bench_dbt(args.rows, args.repeat).summary())
-    else:
-        keep = Path(tempfile.mkdtemp(prefix="storefront-bench-data-"))
-        try:
-            bench_generate(1_000_000, keep)
-            sys.stdout.flush()
-            print()
-            bench_load(1_000_000, 3)
-            print()
-            bench_feeds(keep, 1_000_000)
-        finally:
-            shutil.rmtree(keep, ignore_errors=True)
-        print()
-        print(bench_dbt.bench_dbt(1_000_000, 3).summary())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

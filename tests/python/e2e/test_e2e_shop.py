@@ -25,7 +25,9 @@ import psycopg
 import pytest
 
 from conftest import run_dbt
-from loaders import generate, load
+from loaders import load
+from storefront.load import loader_connection
+from storefront.simulate import generate
 
 START = dt.date(2024, 1, 4)
 NEW_DAY = dt.date(2024, 3, 4)
@@ -84,12 +86,12 @@ def shop(fresh_db, tmp_path_factory):
     work = tmp_path_factory.mktemp("shop")
     data = work / "data"
     generate.generate(data, start=START, days=60, order_lines=3000, seed=1)
-    first_load = load.load_directory(fresh_db, data)
+    first_load = load.load_directory(loader_connection(fresh_db), data)
     runs = {}
     for name, extra in (("first", ()), ("incremental", ()), ("full_refresh", ("--full-refresh",))):
         if name == "incremental":
             extension = generate.extend(data)
-            second_load = load.load_directory(fresh_db, data)
+            second_load = load.load_directory(loader_connection(fresh_db), data)
         target = work / name
         run_dbt("build", "--target-path", str(target), "--log-path", str(work / "logs"), *extra,
                 target=fresh_db)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from conftest import PROJECT, run_cli
 from loaders.csvio import file_digest
@@ -149,7 +150,7 @@ def test_folder_loads_each_csv_as_its_own_batch(conn, tmp_path) -> None:
 
 def start_loader(path: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "loaders.cli", "load", "order-lines", str(path)],
+        [sys.executable, "-m", "storefront.cli", "load", "order-lines", str(path)],
         cwd=PROJECT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )
@@ -224,8 +225,23 @@ def test_two_loaders_on_one_file_load_it_once(conn, tmp_path, fresh_db) -> None:
     ).fetchone()[0] == 20_000
 
 
-def test_load_file_accepts_a_target(fresh_db, conn, tmp_path) -> None:
+def test_load_file_takes_a_connection_factory_and_closes_its_connection(
+    fresh_db, conn, tmp_path
+) -> None:
     path = write(tmp_path / "target.csv", [real(31)])
-    result = load_file(fresh_db, "order_lines", path)
+    made = []
+
+    def factory() -> psycopg.Connection:
+        made.append(psycopg.connect(fresh_db.conninfo()))
+        return made[-1]
+
+    result = load_file(factory, "order_lines", path)
     assert (result.status, result.rows_loaded) == ("loaded", 1)
+    assert len(made) == 1 and made[0].closed
     assert_ledger_consistent(conn)
+
+
+def test_load_file_refuses_what_is_neither_a_connection_nor_a_factory(tmp_path) -> None:
+    path = write(tmp_path / "target.csv", [real(31)])
+    with pytest.raises(TypeError, match="a connection or a connection factory, not str"):
+        load_file("postgresql:///storefront", "order_lines", path)

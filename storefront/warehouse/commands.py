@@ -1,24 +1,15 @@
-"""The `storefront` command: thin argument parsing over importable functions.
-
-    storefront db start | stop | status | env
-    storefront load order-lines PATH...      (one feed)
-    storefront dbt ARGS...                   (dbt against the resolved warehouse)
-
-Every error is printed as one line on stderr (``storefront: ...``) with exit status 1.
-"""
+"""`storefront db start|stop|status|env|roles` and `storefront dbt ARGS...`: the local warehouse
+and dbt against the resolved warehouse."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import shlex
-import sys
-from collections.abc import Sequence
 
-import psycopg
-
-from loaders import dbtrun, demo, generate, load, roles, warehouse
-from loaders.warehouse import WarehouseError
+from storefront import warehouse
+from storefront.warehouse import dbt as dbtrun
+from storefront.warehouse import roles
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -83,42 +74,15 @@ def cmd_dbt(args: argparse.Namespace) -> int:
     return dbtrun.run_dbt(args.dbt_args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="storefront",
-        description="Storefront Analytics: the local warehouse, loaders and dbt.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def register_db(sub: argparse._SubParsersAction) -> None:
+    """Add the `db` subcommand to the CLI."""
     db = sub.add_parser("db", help="the local PostgreSQL warehouse")
     db.add_argument("action", choices=["start", "stop", "status", "env", "roles"])
     db.set_defaults(func=cmd_db)
 
-    load.register(sub)
-    demo.register(sub)
-    generate.register(sub)
 
+def register_dbt(sub: argparse._SubParsersAction) -> None:
+    """Add the `dbt` subcommand to the CLI."""
     dbt = sub.add_parser("dbt", help="run dbt against the warehouse (arguments passed through)")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
     dbt.set_defaults(func=cmd_dbt)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except WarehouseError as exc:
-        print(f"storefront: {exc}", file=sys.stderr)
-        return 1
-    except psycopg.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"storefront: database error: {first}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("storefront: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@ DIR/generator_state.json; the second extends that dataset by more days into a ne
 DIR/batch-YYYY-MM-DD/ (named for its first day), carrying customers, prices, stock, open carts
 and pending events over; its products.csv and customers.csv hold the new versions (prices
 changed, customers moved or opted in or out, new sign-ups). The simulation itself lives in
-:mod:`loaders.shop_sim`; Faker is imported only when a dataset is generated.
+:mod:`storefront.simulate.simulation`; Faker is imported only when a dataset is generated.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import shop_sim
-from loaders.warehouse import WarehouseError
+from storefront.simulate import simulation as shop_sim
+from storefront.warehouse import WarehouseError
 
 STATE_FILE = "generator_state.json"
 BATCH_PREFIX = "batch-"

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from loaders import feeds, generate
+from loaders import feeds
 from loaders.load import find_feed_files, load_directory
+from storefront.load import loader_connection
+from storefront.simulate import generate
 
 DEPENDENCY_ORDER = ["products.csv", "customers.csv", "order_lines.csv", "inventory_movements.csv",
                     "payments.csv", "carts.csv", "cart_items.csv", "reviews.csv"]
@@ -107,7 +109,7 @@ def test_absent_feeds_and_other_files_are_left_alone(conn, tmp_path) -> None:
     (export / "notes.csv").write_text("a,b\n1,2\n")
     (export / ".hidden").mkdir()
     (export / ".hidden" / "products.csv").write_text("not, a, product\n")
-    results = load_directory(None, export)
+    results = load_directory(loader_connection(), export)
     assert [(r.path, r.status, r.rows_loaded) for r in results] == [
         (export / "2018" / "order_lines.csv", "loaded", data_rows(source / "order_lines.csv"))]
     assert [row[:3] for row in ledger(conn, export)] == [

@@ -21,7 +21,8 @@ import json
 import sys
 from pathlib import Path
 
-from loaders import dbtrun, warehouse
+from storefront import warehouse
+from storefront.warehouse import dbt as dbtrun
 
 KEY_TESTS = {"unique", "unique_combination_of_columns"}
 # names, e-mails and street-level location: where they appear they are tagged pii, never in a mart
@@ -95,7 +96,7 @@ def problems(manifest: dict, catalog: dict | None = None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m loaders.doccheck", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m storefront.checks", description=__doc__)
     parser.add_argument("--catalog", type=Path, help="also check columns against this catalog")
     parser.add_argument("--no-parse", action="store_true", help="use the existing manifest")
     args = parser.parse_args(argv)

@@ -1,0 +1,79 @@
+"""Benchmarks (not tests): ``python -m storefront.bench [generate | load | feeds | dbt]``
+(``make bench``). Without a subcommand, all four run, the generated folder serving ``feeds``.
+
+``generate [--rows N]``
+    the synthetic shop: a year sized to N order lines (default 1,000,000), seconds and rows/s
+    (:mod:`storefront.bench.generate`).
+``load [--rows N] [--repeat K]``
+    the order-lines loader against ``psql \\copy`` of the same file
+    (:mod:`storefront.bench.loading`).
+``feeds [--rows N | --folder DIR]``
+    ``storefront load DIR`` of a generated dataset of N order lines (every feed), or of DIR.
+``dbt [--rows N] [--repeat K]``
+    ``dbt build --full-refresh`` against the incremental build of one more day
+    (:mod:`storefront.bench.dbt`).
+
+Every server and file lives in a temporary folder, deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from storefront.bench.dbt import bench_dbt
+from storefront.bench.loading import bench_feeds, bench_generate, bench_load
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m storefront.bench",
+        description="Benchmarks: generation, the order-lines loader against psql \\copy, "
+        "loading every feed, dbt build full refresh against incremental. Without a subcommand, "
+        "all four.",
+    )
+    sub = parser.add_subparsers(dest="what")
+    gen = sub.add_parser("generate", help="generation throughput")
+    gen.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
+    load = sub.add_parser("load", help="the order-lines loader against psql \\copy")
+    load.add_argument("--rows", type=int, default=1_000_000)
+    load.add_argument("--repeat", type=int, default=3, help="runs of each, best kept (default 3)")
+    every = sub.add_parser("feeds", help="storefront load DIR of a generated dataset")
+    every.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
+    every.add_argument("--folder", type=Path, help="load this dataset instead of generating one")
+    build = sub.add_parser(
+        "dbt", help="dbt build --full-refresh against an incremental build of one more day"
+    )
+    build.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
+    build.add_argument("--repeat", type=int, default=3, help="rounds, best kept (default 3)")
+    args = parser.parse_args(argv)
+    if args.what == "generate":
+        bench_generate(args.rows)
+    elif args.what == "load":
+        bench_load(args.rows, args.repeat)
+    elif args.what == "feeds":
+        bench_feeds(args.folder, args.rows)
+    elif args.what == "dbt":
+        print(bench_dbt(args.rows, args.repeat).summary())
+    else:
+        keep = Path(tempfile.mkdtemp(prefix="storefront-bench-data-"))
+        try:
+            bench_generate(1_000_000, keep)
+            sys.stdout.flush()
+            print()
+            bench_load(1_000_000, 3)
+            print()
+            bench_feeds(keep, 1_000_000)
+        finally:
+            shutil.rmtree(keep, ignore_errors=True)
+        print()
+        print(bench_dbt(1_000_000, 3).summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from storefront.checks.docs import main
+
+sys.exit(main())
