@@ -17,6 +17,7 @@ import psycopg
 
 from loaders.load import LoaderError
 from storefront import demo, load
+from storefront.api import serve
 from storefront.simulate import generate
 from storefront.warehouse import WarehouseError, commands
 
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in (
         commands.register_db, load.register, demo.register, generate.register,
-        commands.register_dbt,
+        commands.register_dbt, serve.register,
     ):
         register(sub)
     return parser

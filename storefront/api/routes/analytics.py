@@ -1,0 +1,126 @@
+"""`/analytics/...`: the business questions the marts answer (one route per question of
+analyses/, plus top products, revenue, categories, cohorts and stock alerts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from storefront.api import queries, schemas
+from storefront.api.deps import BadParameter, session
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+Db = Annotated[Session, Depends(session)]
+Top = Annotated[int, Query(ge=1, le=100, description="how many (at most 100)")]
+Category = Annotated[str | None, Query(min_length=1, max_length=100)]
+
+
+def _check_range(date_from: dt.date | None, date_to: dt.date | None,
+                 names: tuple[str, str] = ("date_from", "date_to")) -> None:
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise BadParameter(names[0], f"{names[0]} is after {names[1]}")
+
+
+@router.get("/top-products/", response_model=list[schemas.TopProduct])
+def top_products(
+    db: Db, by: Literal["revenue", "units", "profit"] = "revenue", limit: Top = 10,
+    date_from: dt.date | None = None, date_to: dt.date | None = None, category: Category = None,
+):
+    """Products ranked by revenue, units or profit: all-time, or over a date range
+    (inclusive), optionally within one category."""
+    _check_range(date_from, date_to)
+    return queries.top_products(db, by=by, limit=limit, date_from=date_from, date_to=date_to,
+                                category=category)
+
+
+@router.get("/revenue/", response_model=schemas.Revenue)
+def revenue(
+    db: Db, grain: Literal["day", "month"] | None = None, date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+):
+    """Revenue, profit, orders and average order value, all-time or over a date range; with
+    `grain` the series by day or month too."""
+    _check_range(date_from, date_to)
+    return queries.revenue(db, grain=grain, date_from=date_from, date_to=date_to)
+
+
+@router.get("/unique-customers/", response_model=schemas.Count)
+def unique_customers(db: Db):
+    """How many distinct customers ordered (analyses/q01)."""
+    summary = queries.business_summary(db)
+    return {"customer_count": summary.customer_count if summary else 0}
+
+
+@router.get("/customers-per-device-type/", response_model=list[schemas.Segment])
+def customers_per_device_type(db: Db):
+    """Customers and orders per device type (analyses/q02)."""
+    return queries.segments(db, "device_type")
+
+
+@router.get("/members-vs-guests/", response_model=list[schemas.Segment])
+def members_vs_guests(db: Db):
+    """Customers and orders per login type: members, guests... (analyses/q03)."""
+    return queries.segments(db, "login_type")
+
+
+@router.get("/top-categories/", response_model=list[schemas.Category])
+def top_categories(db: Db, limit: Top = 5):
+    """Categories by revenue, highest first (analyses/q05)."""
+    return queries.categories(db, limit)
+
+
+@router.get("/highest-margins/", response_model=list[schemas.Margin])
+def highest_margins(db: Db, limit: Top = 10):
+    """Products by profit margin, highest first (analyses/q06)."""
+    return queries.highest_margins(db, limit)
+
+
+@router.get("/average-order-size/", response_model=schemas.OrderSize)
+def average_order_size(db: Db):
+    """Lines per order and revenue per order (analyses/q07)."""
+    summary = queries.business_summary(db)
+    if summary is None:
+        return {"avg_order_size": None, "avg_order_value": None, "order_count": 0,
+                "order_line_count": 0, "units_sold": 0}
+    return summary
+
+
+@router.get("/urgent-order-share/", response_model=schemas.UrgentShare)
+def urgent_order_share(db: Db):
+    """The share of orders of priority Critical or High, and orders by priority
+    (analyses/q09)."""
+    summary = queries.business_summary(db)
+    return {
+        "urgent_order_count": summary.urgent_order_count if summary else 0,
+        "order_count": summary.order_count if summary else 0,
+        "urgent_order_share": summary.urgent_order_share if summary else None,
+        "by_priority": queries.priorities(db),
+    }
+
+
+@router.get("/discount-impact/", response_model=list[schemas.Discount])
+def discount_impact(db: Db):
+    """Sales by discount rate: do discounts sell more? (analyses/q10)"""
+    return queries.discount_impact(db)
+
+
+@router.get("/categories/", response_model=list[schemas.Category])
+def categories(db: Db):
+    """Every category with its sales, margin, share and rank."""
+    return queries.categories(db)
+
+
+@router.get("/cohorts/", response_model=list[schemas.Cohort])
+def cohorts(db: Db, cohort_from: dt.date | None = None, cohort_to: dt.date | None = None):
+    """Retention by monthly cohort (first-order month) and months since the first order."""
+    _check_range(cohort_from, cohort_to, ("cohort_from", "cohort_to"))
+    return queries.cohorts(db, cohort_from=cohort_from, cohort_to=cohort_to)
+
+
+@router.get("/stock-alerts/", response_model=list[schemas.StockAlert])
+def stock_alerts(db: Db, category: Category = None):
+    """Products to reorder, fewest days of cover first."""
+    return queries.stock_alerts(db, category)

@@ -1,0 +1,246 @@
+"""Pydantic response models of every route. Money and rates are ``Decimal``: exact, written in
+JSON as strings (``"1234.50"``) so no client parses them into a float by accident."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Item = TypeVar("Item")
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(BaseModel, Generic[Item]):
+    """A page of a list in a stable key order; ``next`` is the cursor of the following page
+    (pass it back as ``cursor``), null on the last page."""
+
+    items: list[Item]
+    limit: int
+    next: str | None = Field(description="cursor of the next page; null on the last one")
+
+
+class Customer(Row):
+    customer_id: int
+    gender: str | None
+    device_type: str | None
+    login_type: str | None
+    country: str | None
+    region: str
+    segment: str
+    is_registered: bool
+    order_count: int
+    units_purchased: int
+    lifetime_revenue: Decimal
+    lifetime_profit: Decimal
+    avg_order_value: Decimal | None
+    first_order_date: dt.date | None
+    last_order_date: dt.date | None
+    signed_up_date: dt.date | None
+
+
+class CategoryRevenue(Row):
+    product_category: str
+    order_count: int
+    units: int
+    revenue: Decimal
+
+
+class Order(Row):
+    order_sk: str
+    order_id: str | None
+    customer_id: int
+    order_priority: str | None
+    device_type: str | None
+    login_type: str | None
+    payment_method: str | None
+    payment_status: str
+    is_urgent: bool
+    line_count: int
+    units: int
+    revenue: Decimal
+    profit: Decimal
+    order_date: dt.date
+    order_time: dt.time | None
+
+
+class CustomerDetail(Customer):
+    revenue_by_category: list[CategoryRevenue]
+    latest_orders: list[Order]
+
+
+class OrderLine(Row):
+    order_line_sk: str
+    product_sk: str
+    product_id: int | None
+    product_name: str
+    product_category: str
+    quantity: int
+    sales: Decimal
+    discount_rate: Decimal | None
+    profit: Decimal | None
+    shipping_cost: Decimal | None
+
+
+class OrderDetail(Order):
+    lines: list[OrderLine]
+
+
+class Product(Row):
+    product_sk: str
+    product_id: int | None
+    sku: str | None
+    product_name: str
+    product_category: str
+    is_active: bool | None
+    list_price: Decimal | None
+    unit_cost: Decimal | None
+    order_count: int
+    units_sold: int
+    revenue: Decimal
+    profit: Decimal
+    profit_margin: Decimal | None
+    avg_rating: Decimal | None
+    review_count: int
+    stock_on_hand: int | None
+    is_stock_alert: bool
+
+
+class TopProduct(Row):
+    rank: int
+    product_sk: str
+    product_id: int | None
+    product_name: str
+    product_category: str
+    units_sold: int
+    revenue: Decimal
+    profit: Decimal
+
+
+class RevenuePoint(Row):
+    period_start: dt.date
+    order_count: int
+    units_sold: int
+    revenue: Decimal
+    profit: Decimal
+    avg_order_value: Decimal | None
+
+
+class Revenue(Row):
+    date_from: dt.date | None
+    date_to: dt.date | None
+    revenue: Decimal
+    profit: Decimal
+    order_count: int
+    avg_order_value: Decimal | None
+    grain: str | None
+    series: list[RevenuePoint] | None
+
+
+class Count(Row):
+    customer_count: int
+
+
+class Segment(Row):
+    segment: str
+    customer_count: int
+    customer_share: Decimal | None
+    order_count: int
+    order_share: Decimal | None
+    revenue: Decimal
+
+
+class Category(Row):
+    product_category: str
+    order_count: int
+    units_sold: int
+    revenue: Decimal
+    profit: Decimal
+    profit_margin: Decimal | None
+    revenue_share: Decimal | None
+    revenue_rank: int
+
+
+class Margin(Row):
+    product_sk: str
+    product: str
+    product_category: str
+    revenue: Decimal
+    profit: Decimal
+    profit_margin: Decimal | None
+    profit_margin_rank: int
+
+
+class OrderSize(Row):
+    avg_order_size: Decimal | None
+    avg_order_value: Decimal | None
+    order_count: int
+    order_line_count: int
+    units_sold: int
+
+
+class Priority(Row):
+    order_priority: str
+    is_urgent: bool
+    order_count: int
+    order_share: Decimal | None
+
+
+class UrgentShare(Row):
+    urgent_order_count: int
+    order_count: int
+    urgent_order_share: Decimal | None
+    by_priority: list[Priority]
+
+
+class Discount(Row):
+    discount_rate: Decimal
+    order_lines: int
+    units_sold: int
+    revenue: Decimal
+    profit: Decimal
+    avg_units_per_line: Decimal | None
+    avg_revenue_per_line: Decimal | None
+    profit_margin: Decimal | None
+    revenue_share: Decimal | None
+
+
+class Cohort(Row):
+    cohort_month: dt.date
+    months_since_first_order: int
+    activity_month: dt.date
+    cohort_size: int
+    active_customers: int
+    retention_rate: Decimal | None
+    order_count: int
+    revenue: Decimal
+
+
+class StockAlert(Row):
+    product_sk: str
+    sku: str | None
+    product_name: str
+    product_category: str
+    alert_reason: str
+    closing_stock: int
+    units_sold_28d: int
+    days_of_cover: Decimal | None
+    reorder_point: int
+    as_of_date: dt.date
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    built_at: dt.datetime | None = None
+    detail: str | None = None
+
+
+class Error(BaseModel):
+    detail: str
+    parameter: str | None = None
