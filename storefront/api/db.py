@@ -40,26 +40,25 @@ def make_engine(target: warehouse.Target) -> Engine:
     url = URL.create(
         "postgresql+psycopg",
         username=target.user,
-        password=target.password,
         host=target.host,
         port=target.port,
         database=target.dbname,
     )
-    options = (
-        f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
-        " -c search_path=marts"
-    )
+    connect_args = {
+        "options": "-c default_transaction_read_only=on"
+        f" -c statement_timeout={STATEMENT_TIMEOUT_MS} -c search_path=marts",
+        "connect_timeout": 5,
+        "application_name": "storefront-api",
+    }
+    if target.password:  # from PGPASSWORD; kept out of the URL, so out of any log line
+        connect_args["password"] = target.password
     return create_engine(
         url,
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT,
         pool_pre_ping=True,
-        connect_args={
-            "options": options,
-            "connect_timeout": 5,
-            "application_name": "storefront-api",
-        },
+        connect_args=connect_args,
     )
 
 

@@ -3,11 +3,33 @@ refuses query parameters a route does not declare."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Path, Query, Request
 from fastapi.dependencies.models import Dependant
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
+
+MAX_BIGINT = 2**63 - 1
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Dates as YYYY-MM-DD only (pydantic alone would read `0` as 1970-01-01)."""
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# Query and path parameter types shared by the routes.
+Date = Annotated[dt.date | None, BeforeValidator(_iso_date), Query(description="YYYY-MM-DD")]
+PRINTABLE = r"^[^\x00-\x1f]+$"  # no control characters (PostgreSQL text refuses NUL)
+Text = Annotated[str | None, Query(min_length=1, max_length=100, pattern=PRINTABLE)]
+Id = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_BIGINT)]
 
 
 def session(request: Request) -> Iterator[Session]:
@@ -31,6 +53,13 @@ def no_unknown_parameters(request: Request) -> None:
     for name in request.query_params:
         if name not in known:
             raise BadParameter(name, f"unknown query parameter: {name}")
+
+
+def check_range(date_from: dt.date | None, date_to: dt.date | None,
+                names: tuple[str, str] = ("date_from", "date_to")) -> None:
+    """422 when a range ends before it starts."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise BadParameter(names[0], f"{names[0]} is after {names[1]}")
 
 
 class BadParameter(HTTPException):

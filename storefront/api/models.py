@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import MetaData
+from sqlalchemy import BigInteger, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Mart(DeclarativeBase):
     metadata = MetaData(schema="marts")
+    # integers are bound as bigint: an id past 2^31 is compared, not refused by the server
+    type_annotation_map = {int: BigInteger}
 
 
 class DimCustomer(Mart):

@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Item = TypeVar("Item")
+
+
+def _clock(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.time) else value
+
+
+# A time of day in shop-local time, no zone: "HH:MM:SS" (JSON Schema's `time` format would
+# demand a zone the shop's data does not have).
+LocalTime = Annotated[
+    str,
+    BeforeValidator(_clock),
+    Field(pattern=r"^\d{2}:\d{2}:\d{2}$", description="HH:MM:SS, shop-local time"),
+]
 
 
 class Row(BaseModel):
@@ -66,7 +79,7 @@ class Order(Row):
     revenue: Decimal
     profit: Decimal
     order_date: dt.date
-    order_time: dt.time | None
+    order_time: LocalTime | None
 
 
 class CustomerDetail(Customer):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import logging
 import os
+import signal
 import sys
 
 from storefront import warehouse
@@ -41,12 +43,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     where = f"http://{args.host}:{args.port}"
     print(f"serving {where}/ (Swagger UI {where}/docs, ReDoc {where}/redoc); Ctrl-C stops",
           file=sys.stderr, flush=True)
-    uvicorn.run(
-        "storefront.api.app:create_app", factory=True, host=args.host, port=args.port,
-        workers=args.workers, access_log=False, log_level="warning",
-        timeout_graceful_shutdown=10,
-    )
+    # uvicorn drains the requests in flight, then raises the signal again: here it ends the
+    # command with status 0 (a stop asked for is not a failure)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _stopped)
+    with contextlib.suppress(_Stopped):
+        uvicorn.run(
+            "storefront.api.app:create_app", factory=True, host=args.host, port=args.port,
+            workers=args.workers, access_log=False, log_level="warning",
+            timeout_graceful_shutdown=10,
+        )
+    print("storefront serve: stopped", file=sys.stderr)
     return 0
+
+
+class _Stopped(Exception):
+    """SIGINT or SIGTERM after uvicorn's graceful shutdown."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def _port(text: str) -> int:

@@ -1,5 +1,5 @@
 """Benchmarks (not tests): ``python -m storefront.bench [generate | load | feeds | dbt]``
-(``make bench``). Without a subcommand, all four run, the generated folder serving ``feeds``.
+(``make bench``). Without a subcommand, all five run, the generated folder serving ``feeds``.
 
 ``generate [--rows N]``
     the synthetic shop: a year sized to N order lines (default 1,000,000), seconds and rows/s
@@ -9,6 +9,8 @@
     (:mod:`storefront.bench.loading`).
 ``feeds [--rows N | --folder DIR]``
     ``storefront load DIR`` of a generated dataset of N order lines (every feed), or of DIR.
+``api [--rows N] [--workers W]``
+    the API under load at 8 and 32 connections (:mod:`storefront.bench.api`).
 ``dbt [--rows N] [--repeat K]``
     ``dbt build --full-refresh`` against the incremental build of one more day
     (:mod:`storefront.bench.dbt`).
@@ -25,6 +27,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from storefront.bench.api import bench_api
 from storefront.bench.dbt import bench_dbt
 from storefront.bench.loading import bench_feeds, bench_generate, bench_load
 
@@ -33,8 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m storefront.bench",
         description="Benchmarks: generation, the order-lines loader against psql \\copy, "
-        "loading every feed, dbt build full refresh against incremental. Without a subcommand, "
-        "all four.",
+        "loading every feed, dbt build full refresh against incremental, the API under load. "
+        "Without a subcommand, "
+        "all five.",
     )
     sub = parser.add_subparsers(dest="what")
     gen = sub.add_parser("generate", help="generation throughput")
@@ -50,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     build.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
     build.add_argument("--repeat", type=int, default=3, help="rounds, best kept (default 3)")
+    serve = sub.add_parser("api", help="the API under load at 8 and 32 connections")
+    serve.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     args = parser.parse_args(argv)
     if args.what == "generate":
         bench_generate(args.rows)
@@ -57,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_load(args.rows, args.repeat)
     elif args.what == "feeds":
         bench_feeds(args.folder, args.rows)
+    elif args.what == "api":
+        bench_api(args.rows, args.workers)
     elif args.what == "dbt":
         print(bench_dbt(args.rows, args.repeat).summary())
     else:
@@ -72,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(keep, ignore_errors=True)
         print()
         print(bench_dbt(1_000_000, 3).summary())
+        print()
+        bench_api(1_000_000)
     return 0
 
 

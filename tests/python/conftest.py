@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,108 @@ def run_dbt(*args: str, target: warehouse.Target, check: bool = True, timeout: f
     if check and done.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr}")
     return done
+
+
+# -- the shop behind the serving layer (API, dashboard) -----------------------------------------
+SERVED_SHOP_START = "2024-01-04"
+
+
+@pytest.fixture(scope="session")
+def served_shop(pg_server, tmp_path_factory) -> dict:
+    """A small generated shop (3,000 order lines over 60 days, seed 1), loaded and built in a
+    database of its own, with the roles set up: what `storefront serve` reads in the tests."""
+    import datetime as dt
+
+    from loaders.load import load_directory
+    from storefront.load import loader_connection
+    from storefront.simulate import generate
+    from storefront.warehouse import roles
+
+    target = create_database(pg_server, "t_served_shop")
+    work = tmp_path_factory.mktemp("served_shop")
+    generate.generate(work / "data", start=dt.date.fromisoformat(SERVED_SHOP_START), days=60,
+                      order_lines=3000, seed=1)
+    results = load_directory(loader_connection(target), work / "data")
+    assert all(result.ok for result in results)
+    with psycopg.connect(target.conninfo(), autocommit=True) as conn:
+        roles.ensure_roles(conn)
+    run_dbt("build", "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+            target=target)
+    return {"target": target, "work": work, "manifest": work / "target" / "manifest.json"}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`storefront serve` in a subprocess, on a free port, for real HTTP."""
+
+    def __init__(self, target: warehouse.Target, *, user: str = "storefront_reporter",
+                 env: dict | None = None, args: tuple[str, ...] = ()) -> None:
+        import httpx
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by stop())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "storefront.cli", "serve", "--port", str(self.port), *args],
+            env={**os.environ, **target.env(), "PGUSER": user, **(env or {})},
+            cwd=PROJECT, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+        )
+        for _ in range(200):
+            if self.process.poll() is not None:
+                raise AssertionError(f"storefront serve exited: {self.output()}")
+            try:
+                httpx.get(f"{self.url}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError(f"storefront serve did not start: {self.output()}")
+
+    def output(self) -> str:
+        """What the server printed so far (all of it once stopped)."""
+        if self.log.closed:
+            return self.printed
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; the exit status."""
+        self.process.terminate()
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            self.printed = self.output()
+            self.log.close()
+
+
+@pytest.fixture(scope="session")
+def api(served_shop) -> Iterator[Server]:
+    """The API over the served shop, as storefront_reporter."""
+    server = Server(served_shop["target"])
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's) through playwright; see tests/python/browser.py."""
+    from browser import ARGS, CHROMIUM, chromium_missing
+
+    missing = chromium_missing()
+    if missing:
+        if os.environ.get("STOREFRONT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"STOREFRONT_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(f"browser tests skipped: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

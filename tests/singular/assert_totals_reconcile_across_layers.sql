@@ -26,6 +26,12 @@
     ('customer_order_history', 'revenue', none, 'units', '1', none),
     ('customer_cohorts', 'revenue', none, none, 'order_count', none),
     ('customer_rfm', 'monetary', none, none, 'frequency', none),
+    ('dim_customers', 'lifetime_revenue', 'lifetime_profit', 'units_purchased', 'order_count',
+        none),
+    ('dim_products', 'revenue', 'profit', 'units_sold', none, none),
+    ('product_sales_daily', 'revenue', 'profit', 'units_sold', none, none),
+    ('fct_orders', 'revenue', 'profit', 'units', '1', 'line_count'),
+    ('fct_order_lines', 'sales', 'profit', 'quantity', none, '1'),
 ] -%}
     {%- set sums = {} -%}
     {%- for measure, column in [

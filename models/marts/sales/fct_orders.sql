@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='merge',
         unique_key='order_sk',
     )
 }}
@@ -17,7 +17,8 @@ payment_reconciliation as not materialized (
 ),
 
 -- Rule 2 (macros/incremental.sql): orders written since this table's latest build, and orders
--- whose payments were reconciled again since, are written again (delete+insert by order_sk).
+-- whose payments were reconciled again since, are merged in place by order_sk
+-- (fct_order_lines' foreign key points here).
 affected_orders as (
     select orders.order_sk
     from orders

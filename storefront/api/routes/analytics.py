@@ -3,47 +3,40 @@ analyses/, plus top products, revenue, categories, cohorts and stock alerts)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from storefront.api import queries, schemas
-from storefront.api.deps import BadParameter, session
+from storefront.api.deps import Date, Text, check_range, session
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 Db = Annotated[Session, Depends(session)]
 Top = Annotated[int, Query(ge=1, le=100, description="how many (at most 100)")]
-Category = Annotated[str | None, Query(min_length=1, max_length=100)]
-
-
-def _check_range(date_from: dt.date | None, date_to: dt.date | None,
-                 names: tuple[str, str] = ("date_from", "date_to")) -> None:
-    if date_from is not None and date_to is not None and date_from > date_to:
-        raise BadParameter(names[0], f"{names[0]} is after {names[1]}")
+Category = Text
 
 
 @router.get("/top-products/", response_model=list[schemas.TopProduct])
 def top_products(
     db: Db, by: Literal["revenue", "units", "profit"] = "revenue", limit: Top = 10,
-    date_from: dt.date | None = None, date_to: dt.date | None = None, category: Category = None,
+    date_from: Date = None, date_to: Date = None, category: Category = None,
 ):
     """Products ranked by revenue, units or profit: all-time, or over a date range
     (inclusive), optionally within one category."""
-    _check_range(date_from, date_to)
+    check_range(date_from, date_to)
     return queries.top_products(db, by=by, limit=limit, date_from=date_from, date_to=date_to,
                                 category=category)
 
 
 @router.get("/revenue/", response_model=schemas.Revenue)
 def revenue(
-    db: Db, grain: Literal["day", "month"] | None = None, date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    db: Db, grain: Literal["day", "month"] | None = None, date_from: Date = None,
+    date_to: Date = None,
 ):
     """Revenue, profit, orders and average order value, all-time or over a date range; with
     `grain` the series by day or month too."""
-    _check_range(date_from, date_to)
+    check_range(date_from, date_to)
     return queries.revenue(db, grain=grain, date_from=date_from, date_to=date_to)
 
 
@@ -114,9 +107,9 @@ def categories(db: Db):
 
 
 @router.get("/cohorts/", response_model=list[schemas.Cohort])
-def cohorts(db: Db, cohort_from: dt.date | None = None, cohort_to: dt.date | None = None):
+def cohorts(db: Db, cohort_from: Date = None, cohort_to: Date = None):
     """Retention by monthly cohort (first-order month) and months since the first order."""
-    _check_range(cohort_from, cohort_to, ("cohort_from", "cohort_to"))
+    check_range(cohort_from, cohort_to, ("cohort_from", "cohort_to"))
     return queries.cohorts(db, cohort_from=cohort_from, cohort_to=cohort_to)
 
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session
 
 from storefront.api import queries, schemas
-from storefront.api.deps import session
+from storefront.api.deps import PRINTABLE, Date, Id, QueryId, Text, check_range, session
 from storefront.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter()
 Db = Annotated[Session, Depends(session)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page (at most 1000)")]
 Cursor = Annotated[str | None, Query(max_length=500, description="`next` of the previous page")]
-Text = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
 @router.get("/customers/", response_model=schemas.Page[schemas.Customer], tags=["customers"])
@@ -36,7 +34,7 @@ def list_customers(
 
 @router.get("/customers/{customer_id}", response_model=schemas.CustomerDetail,
             tags=["customers"], responses={404: {"model": schemas.Error}})
-def get_customer(db: Db, customer_id: int):
+def get_customer(db: Db, customer_id: Id):
     """The customer, their revenue by category and their 10 latest orders."""
     found = queries.get_customer(db, customer_id)
     if found is None:
@@ -46,12 +44,13 @@ def get_customer(db: Db, customer_id: int):
 
 @router.get("/orders/", response_model=schemas.Page[schemas.Order], tags=["orders"])
 def list_orders(
-    db: Db, date_from: dt.date | None = None, date_to: dt.date | None = None,
-    customer_id: int | None = None, order_priority: Text = None, payment_method: Text = None,
+    db: Db, date_from: Date = None, date_to: Date = None,
+    customer_id: QueryId = None, order_priority: Text = None, payment_method: Text = None,
     device_type: Text = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ):
     """Orders, newest first (order date, then order_sk, both descending); `date_from` and
     `date_to` are inclusive."""
+    check_range(date_from, date_to)
     rows, after = queries.list_orders(
         db, date_from=date_from, date_to=date_to, customer_id=customer_id,
         order_priority=order_priority, payment_method=payment_method, device_type=device_type,
@@ -62,7 +61,9 @@ def list_orders(
 
 @router.get("/orders/{order_id}", response_model=schemas.OrderDetail, tags=["orders"],
             responses={404: {"model": schemas.Error}})
-def get_order(db: Db, order_id: Annotated[str, Path(min_length=1, max_length=100)]):
+def get_order(
+    db: Db, order_id: Annotated[str, Path(min_length=1, max_length=100, pattern=PRINTABLE)],
+):
     """The order with this Order_Id (or, for an order without one, this `order_sk`), its
     lines and its payment status."""
     found = queries.get_order(db, order_id)
@@ -74,7 +75,7 @@ def get_order(db: Db, order_id: Annotated[str, Path(min_length=1, max_length=100
 @router.get("/products/", response_model=schemas.Page[schemas.Product], tags=["products"])
 def list_products(
     db: Db, category: Text = None,
-    search: Annotated[str | None, Query(min_length=1, max_length=100,
+    search: Annotated[str | None, Query(min_length=1, max_length=100, pattern=PRINTABLE,
                                         description="part of the name, any case")] = None,
     sort: Literal["product_name", "revenue", "units_sold", "profit"] = "product_name",
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
@@ -88,7 +89,7 @@ def list_products(
 
 @router.get("/products/{product_id}", response_model=schemas.Product, tags=["products"],
             responses={404: {"model": schemas.Error}})
-def get_product(db: Db, product_id: int):
+def get_product(db: Db, product_id: Id):
     """The product with this catalog id."""
     found = queries.get_product(db, product_id)
     if found is None:

@@ -1,0 +1,136 @@
+"""API benchmark (not a test): ``python -m storefront.bench api [--rows N]``.
+
+On a throwaway server, a shop of N order lines (default 1,000,000) is generated, loaded and
+built; ``storefront serve`` then answers a load generator in another process
+(:mod:`storefront.bench.loadgen`) at 8 and 32 connections, for a customer lookup, an order with
+its lines, ``/products/``, ``/analytics/revenue/?grain=month`` and ``/analytics/top-products/``:
+req/s and p50/p95/p99. For the two analytics routes it also times the same answer computed from
+``core`` on the fly (median of 5), and prints the ratio."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from storefront import warehouse
+from storefront.bench.dbt import PRODUCTION_BUILD, _dbt, _load, _settle, _step
+from storefront.simulate import generate
+from storefront.warehouse import roles
+
+SECONDS = 5.0
+CONNECTIONS = (8, 32)
+GOALS = "lookups >= 1,000 req/s with p95 <= 20 ms at 8 connections; analytics p95 <= 50 ms"
+FROM_CORE = {
+    "/analytics/revenue/?grain=month": """
+        select date_trunc('month', order_date)::date as month_start,
+               count(distinct order_sk), sum(quantity), sum(sales), sum(profit)
+        from core.order_lines group by 1 order by 1""",
+    "/analytics/top-products/": """
+        select l.product_sk, min(p.product_name), sum(l.sales) as revenue
+        from core.order_lines as l join core.products as p using (product_sk)
+        group by l.product_sk order by revenue desc, l.product_sk limit 10""",
+}
+
+
+def _serve(target: warehouse.Target, port: int, workers: int) -> subprocess.Popen:
+    env = {**target.env(), "PGUSER": roles.REPORTER}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "storefront.cli", "serve", "--port", str(port),
+         "--workers", str(workers)],
+        env={**__import__("os").environ, **env}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(400):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise warehouse.WarehouseError("storefront serve did not start")
+
+
+def _loadgen(url: str, paths: list[str], connections: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "storefront.bench.loadgen", url, *paths,
+         "--connections", str(connections), "--seconds", str(SECONDS)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def _from_core(target: warehouse.Target, query: str) -> float:
+    times = []
+    with warehouse.connect(target) as conn:
+        for _ in range(5):
+            began = time.perf_counter()
+            conn.execute(query).fetchall()
+            times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def bench_api(order_lines: int = 1_000_000, workers: int = 1) -> None:
+    root = Path(tempfile.mkdtemp(prefix="storefront-bench-api-"))
+    server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
+    process = None
+    try:
+        target = server.start("bench")
+        with warehouse.connect(target, autocommit=True) as conn:
+            roles.ensure_roles(conn)
+        _step(f"generating {order_lines:,} order lines")
+        generate.generate(root / "data", order_lines=order_lines)
+        _step("loading every feed")
+        _load(target, root / "data")
+        _step("dbt build")
+        _dbt(list(PRODUCTION_BUILD), target, root)
+        _settle(target)
+        with warehouse.connect(target) as conn:
+            rnd = random.Random(1)
+            customers = [r[0] for r in conn.execute(
+                "select customer_id from marts.dim_customers where order_count > 0")]
+            orders = [r[0] for r in conn.execute(
+                "select order_id from marts.fct_orders where order_id is not null")]
+        port = 8800 + rnd.randrange(100)
+        process = _serve(target, port, workers)
+        url = f"http://127.0.0.1:{port}"
+        cases = {
+            "customer lookup": [f"/customers/{c}" for c in rnd.sample(customers, 500)],
+            "order with lines": [f"/orders/{o}" for o in rnd.sample(orders, 500)],
+            "/products/": ["/products/", "/products/?sort=revenue", "/products/?category=Fashion"],
+            "/analytics/revenue/?grain=month": ["/analytics/revenue/?grain=month"],
+            "/analytics/top-products/": ["/analytics/top-products/",
+                                         "/analytics/top-products/?by=units&date_from=2024-03-01"
+                                         "&date_to=2024-05-31"],
+        }
+        print(f"API, {order_lines:,} order lines, {workers} worker(s), {SECONDS:g} s per case"
+              f" (goals: {GOALS})")
+        print(f"  {'route':<34} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}"
+              f" {'p99 ms':>7} {'non-200':>7}")
+        measured = {}
+        for name, paths in cases.items():
+            for connections in CONNECTIONS:
+                result = _loadgen(url, paths, connections)
+                measured[(name, connections)] = result
+                print(f"  {name:<34} {connections:>5} {result['rps']:>8,.0f}"
+                      f" {result['p50_ms']:>7.1f} {result['p95_ms']:>7.1f}"
+                      f" {result['p99_ms']:>7.1f} {result['non_200']:>7}", flush=True)
+        for path, query in FROM_CORE.items():
+            core_ms = _from_core(target, query)
+            api_ms = measured[(path, 8)]["p50_ms"]
+            print(f"  {path}: from core on the fly {core_ms:,.1f} ms (median of 5) against"
+                  f" the API's p50 {api_ms:.1f} ms: {core_ms / api_ms:,.0f}x")
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
