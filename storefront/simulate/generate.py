@@ -8,8 +8,9 @@ The first form writes one CSV per feed into DIR and keeps the shop's state in
 DIR/generator_state.json; the second extends that dataset by more days into a new folder
 DIR/batch-YYYY-MM-DD/ (named for its first day), carrying customers, prices, stock, open carts
 and pending events over; its products.csv and customers.csv hold the new versions (prices
-changed, customers moved or opted in or out, new sign-ups). The simulation itself lives in
-:mod:`storefront.simulate.simulation`; Faker is imported only when a dataset is generated.
+changed, customers moved or opted in or out, new sign-ups). The simulation itself is
+:mod:`storefront.simulate.simulation` (the day loop) and one module per domain of the shop
+beside it; Faker is imported only when a dataset is generated.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from storefront.simulate import simulation as shop_sim
+from storefront.simulate.feeds import FEEDS, PART
+from storefront.simulate.simulation import BatchResult, simulate
+from storefront.simulate.state import LINES_PER_CUSTOMER, Shop, new_shop
 from storefront.warehouse import WarehouseError
 
 STATE_FILE = "generator_state.json"
@@ -44,7 +47,7 @@ class Generated:
     """What one generator run wrote."""
 
     folder: Path
-    batch: shop_sim.BatchResult
+    batch: BatchResult
     seconds: float
 
     @property
@@ -73,16 +76,16 @@ def generate(out: Path, *, start: dt.date = DEFAULT_START, days: int = DEFAULT_D
         order_lines = DEFAULT_ORDER_LINES if order_lines is None else order_lines
         if order_lines < 1:
             raise GenerateError("--order-lines must be at least 1")
-        customers = max(1, -(-order_lines // shop_sim.LINES_PER_CUSTOMER))
+        customers = max(1, -(-order_lines // LINES_PER_CUSTOMER))
     else:
         if customers < 1:
             raise GenerateError("--customers must be at least 1")
-        order_lines = customers * shop_sim.LINES_PER_CUSTOMER
+        order_lines = customers * LINES_PER_CUSTOMER
     out = Path(out)
     _prepare_out(out, force)
-    shop = shop_sim.new_shop(seed, start, days, order_lines, customers)
+    shop = new_shop(seed, start, days, order_lines, customers)
     began = time.perf_counter()
-    batch = shop_sim.simulate(shop, out, days, progress)
+    batch = simulate(shop, out, days, progress)
     _save_state(out, shop)
     return Generated(out, batch, time.perf_counter() - began)
 
@@ -99,7 +102,7 @@ def extend(root: Path, *, days: int = 1, progress: Progress | None = None) -> Ge
                             "is still to be written; move that folder away first")
     folder.mkdir(exist_ok=True)  # it may hold .part files of an interrupted run: replaced
     began = time.perf_counter()
-    batch = shop_sim.simulate(shop, folder, days, progress)
+    batch = simulate(shop, folder, days, progress)
     _save_state(root, shop)
     return Generated(folder, batch, time.perf_counter() - began)
 
@@ -108,7 +111,7 @@ def _prepare_out(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise GenerateError(f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
-    ours = [out / STATE_FILE, *(out / name for name in shop_sim.FEEDS)]
+    ours = [out / STATE_FILE, *(out / name for name in FEEDS)]
     batches = sorted(p for p in out.glob(f"{BATCH_PREFIX}*") if p.is_dir())
     present = [p for p in ours if p.exists()] + batches
     if present and not force:
@@ -116,9 +119,9 @@ def _prepare_out(out: Path, force: bool) -> None:
                             "use another folder, or --force to replace it")
     for path in present:
         if path.is_dir():
-            for name in shop_sim.FEEDS:
+            for name in FEEDS:
                 (path / name).unlink(missing_ok=True)
-                (path / (name + shop_sim.PART)).unlink(missing_ok=True)
+                (path / (name + PART)).unlink(missing_ok=True)
             if any(path.iterdir()):
                 raise GenerateError(f"{path} holds files the generator did not write; "
                                     "remove them first")
@@ -127,20 +130,20 @@ def _prepare_out(out: Path, force: bool) -> None:
             path.unlink()
 
 
-def _save_state(root: Path, shop: shop_sim.Shop) -> None:
+def _save_state(root: Path, shop: Shop) -> None:
     temporary = root / f".{STATE_FILE}.tmp"
     temporary.write_text(json.dumps(shop.to_json(), separators=(",", ":")) + "\n",
                          encoding="utf-8")
     os.replace(temporary, root / STATE_FILE)
 
 
-def _load_state(root: Path) -> shop_sim.Shop:
+def _load_state(root: Path) -> Shop:
     path = root / STATE_FILE
     if not path.is_file():
         raise GenerateError(f"{root} holds no generated dataset ({STATE_FILE} not found); "
                             "create one with: storefront generate --out DIR")
     try:
-        return shop_sim.Shop.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return Shop.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError) as exc:
         raise GenerateError(f"{path}: unreadable generator state ({exc})") from None
 
