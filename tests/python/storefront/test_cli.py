@@ -95,3 +95,31 @@ def test_a_missing_command_is_a_usage_error():
     assert done.stderr.strip().splitlines()[-1] == (
         "storefront: error: the following arguments are required: COMMAND"
     )
+
+
+def test_docs_cli_names_every_command_action_and_option():
+    """docs/cli.md documents what the parser accepts: every command, `db` action and option."""
+    import argparse
+
+    from conftest import PROJECT
+    from storefront.cli import build_parser
+
+    text = (PROJECT / "docs" / "cli.md").read_text()
+
+    def walk(parser: argparse.ArgumentParser, words: list[str]):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    yield from walk(child, [*words, name])
+            else:
+                for option in action.option_strings:
+                    if option not in ("-h", "--help"):
+                        yield words, option
+        yield words, None
+
+    for words, option in walk(build_parser(), ["storefront"]):
+        command = " ".join(words[1:])
+        if command:
+            assert f"`storefront {command}" in text or f"`{command}`" in text, command
+        if option:
+            assert f"`{option}" in text, (command, option)
