@@ -65,8 +65,9 @@ class Reject:
 
 
 def file_digest(path: Path) -> tuple[str, int]:
-    """The sha256 (hex) and size of a file. (Whether it is UTF-8 is checked while it is read
-    for loading, on the parsing thread.)"""
+    """The sha256 (hex) and size of a file, an empty one included (:func:`read_layout` then
+    fails it, and the loader records it in the ledger like every failed file). (Whether it is
+    UTF-8 is checked while it is read for loading, on the parsing thread.)"""
     digest = hashlib.sha256()
     size = 0
     try:
@@ -76,8 +77,6 @@ def file_digest(path: Path) -> tuple[str, int]:
                 size += len(block)
     except OSError as exc:
         raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if not size:
-        raise FileError(f"{path}: empty file (no header line)")
     return digest.hexdigest(), size
 
 

@@ -219,6 +219,7 @@ class ReasonCount:
     reason: str
     count: int
     lines: list[int]  # a few example line numbers
+    message: str = ""  # the message of the first example (line ``lines[0]``)
 
 
 @dataclass
@@ -254,8 +255,9 @@ class BatchResult:
         return self.rows_read / self.seconds if self.seconds > 0 else 0.0
 
     def summary(self, name: str | None = None) -> str:
-        """A few lines for people: counts, seconds, rows/s and the top 5 reasons. ``name``
-        names the file (default: its name)."""
+        """A few lines for people: counts, seconds, rows/s and the top 5 reasons, each with
+        its count, the line number and message of its first example and a few more line
+        numbers. ``name`` names the file (default: its name)."""
         name = name or self.path.name
         if self.status == "skipped":
             return f"{name}: already loaded as batch {self.batch_id}; nothing to do"
@@ -274,12 +276,20 @@ class BatchResult:
         width = max((len(r.reason) for r in top), default=0)
         digits = max((len(f"{r.count:,}") for r in top), default=0)
         for r in top:
-            more = ", ..." if r.count > len(r.lines) else ""
-            where = ", ".join(str(n) for n in r.lines)
-            lines.append(f"  {r.reason:<{width}}  {r.count:>{digits},}  line {where}{more}")
+            first = f"line {r.lines[0]}: {_shortened(r.message)}" if r.lines else ""
+            if len(r.lines) > 1:
+                more = ", ..." if r.count > len(r.lines) else ""
+                first += f" (also line {', '.join(str(n) for n in r.lines[1:])}{more})"
+            lines.append(f"  {r.reason:<{width}}  {r.count:>{digits},}  {first}")
         if len(self.reasons) > 5:
             lines.append(f"  ... and {len(self.reasons) - 5} more reasons (raw.rejected_rows)")
         return "\n".join(lines)
+
+
+def _shortened(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cut to ``limit`` characters (the whole is in raw.rejected_rows)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class LoaderError(RuntimeError):
@@ -323,9 +333,9 @@ class Rejects:
         """How many, and by reason (most frequent first) with a few example lines."""
         by_reason: dict[str, ReasonCount] = {}
         total = 0
-        for line, _, reason, _ in self.rows():
+        for line, _, reason, message in self.rows():
             total += 1
-            entry = by_reason.setdefault(reason, ReasonCount(reason, 0, []))
+            entry = by_reason.setdefault(reason, ReasonCount(reason, 0, [], message))
             entry.count += 1
             if len(entry.lines) < EXAMPLES:
                 entry.lines.append(line)

@@ -10,9 +10,9 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from storefront import warehouse
+from storefront import shell, warehouse
+from storefront.warehouse import commands, roles
 from storefront.warehouse import dbt as dbtrun
-from storefront.warehouse import roles
 
 LAYERS = ("raw", "staging", "core", "marts", "snapshots")
 # (mart, order by, columns shown)
@@ -88,8 +88,14 @@ def summary(target: warehouse.Target) -> None:
     docs = Path(os.environ.get("DBT_TARGET_PATH") or warehouse.project_dir() / "target")
     docs = docs / "static_index.html"
     print(f"\nDocs site (opens offline): {docs}")
-    print(f"Warehouse: {target.describe()}")
-    print('Query it: eval "$(storefront db env)" && psql')
+    print(f"Warehouse: {commands.shell_target(target).describe()}")
+    print(f"Query it: {query_hint()}")
+
+
+def query_hint() -> str:
+    """A line that works pasted into a POSIX shell: the exports of `storefront db env` (with
+    .venv/bin first on PATH), then psql."""
+    return f'eval "$({shell.storefront_command()} db env)" && psql'
 
 
 def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) -> bool:
@@ -102,10 +108,10 @@ def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) 
     products = folder / "products.csv"
     current = products.is_file() and "updated_at" in products.open().readline()
     if not (folder / generate.STATE_FILE).is_file() or not current:
-        step(f"storefront generate --out {folder} --order-lines {order_lines:,}")
+        step(shell.command_line("generate", "--out", folder, "--order-lines", order_lines))
         made = generate.generate(folder, order_lines=order_lines, force=True)
         print(f"{made.order_lines:,} order lines in {made.seconds:.1f} s")
-    step(f"storefront load {folder}")
+    step(shell.command_line("load", folder))
     results = load_directory(
         loader_connection(target), folder, report=lambda r: print(r.summary()), note=print
     )
@@ -115,7 +121,7 @@ def generate_and_load(target: warehouse.Target, folder: Path, order_lines: int) 
 def run_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     target = warehouse.resolve()
-    print(f"warehouse: {target.describe()}")
+    print(f"warehouse: {commands.shell_target(target).describe()}")
     if target.embedded:
         with warehouse.connect(target, autocommit=True) as conn:
             roles.ensure_roles(conn)
@@ -138,12 +144,23 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    demo = sub.add_parser("demo", help="run the whole pipeline on the warehouse and summarize")
-    demo.add_argument(
-        "--order-lines", type=int, default=100_000,
-        help="size of the generated shop (default 100,000 order lines)",
+    """Add the `demo` subcommand to the CLI."""
+    demo = sub.add_parser(
+        "demo",
+        help="run the whole pipeline on the warehouse and summarize",
+        description="The whole pipeline on the warehouse (the local one, started if needed): "
+        "generate a year of a synthetic shop once (kept in --data), load every feed (files "
+        "already loaded are skipped), dbt build, dbt docs generate --static, then the rows in "
+        "each layer, a few rows of the main marts, where the docs site is and a line to query "
+        "the warehouse from a shell. Run it again: it reuses what is there.",
     )
     demo.add_argument(
-        "--data", type=Path, help="where the generated feeds are kept (default data/demo)"
+        "--order-lines", type=int, default=100_000, metavar="N",
+        help="size of the generated shop in order lines, within 1%% (default 100000); used "
+        "when the data folder holds no shop yet",
+    )
+    demo.add_argument(
+        "--data", type=Path, metavar="DIR",
+        help="where the generated feeds are kept (default data/demo in the project)",
     )
     demo.set_defaults(func=run_demo)

@@ -18,6 +18,7 @@ from storefront.warehouse.server import (
     bin_dir,
     connect,
     dbt_env,
+    disk_usage,
     ensure_database,
     explain,
     external_target,
@@ -25,6 +26,7 @@ from storefront.warehouse.server import (
     project_dir,
     resolve,
     role_is_set_up,
+    size_text,
     state_dir,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "bin_dir",
     "connect",
     "dbt_env",
+    "disk_usage",
     "ensure_database",
     "explain",
     "external_target",
@@ -48,5 +51,6 @@ __all__ = [
     "project_dir",
     "resolve",
     "role_is_set_up",
+    "size_text",
     "state_dir",
 ]

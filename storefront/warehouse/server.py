@@ -25,6 +25,7 @@ import time
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -112,9 +113,23 @@ class Target:
             env["PGPASSWORD"] = self.password
         return env
 
+    def uri(self) -> str:
+        """A connection URI that psql, psycopg and BI tools accept as it is (quote it in a
+        shell): ``postgresql:///storefront?host=/socket/folder&user=...`` for a unix socket,
+        ``postgresql://user@host:port/dbname`` otherwise. The password is never in it."""
+        user, dbname = quote(self.user, safe=""), quote(self.dbname, safe="")
+        if self.host.startswith("/"):
+            query = [f"host={quote(self.host, safe='/')}"]
+            if self.port != PORT:
+                query.append(f"port={self.port}")
+            query.append(f"user={user}")
+            return f"postgresql:///{dbname}?{'&'.join(query)}"
+        host = f"[{self.host}]" if ":" in self.host else quote(self.host, safe="")
+        return f"postgresql://{user}@{host}:{self.port}/{dbname}"
+
     def describe(self) -> str:
-        where = f"socket {self.host}" if self.host.startswith("/") else f"{self.host}:{self.port}"
-        return f"postgresql://{self.user}@{where} (port {self.port}) database {self.dbname}"
+        """How the CLI names this server: its connection URI (:meth:`uri`)."""
+        return self.uri()
 
 
 class EmbeddedServer:
@@ -267,12 +282,46 @@ class EmbeddedServer:
             time.sleep(0.1)
         return True
 
+    @property
+    def home(self) -> Path:
+        """The folder of ``pgdata``, the socket folder ``run`` and the log (``.storefront``)."""
+        return self.pgdata.parent
+
+    def disk_use(self) -> tuple[int, int]:
+        """(bytes on disk under :attr:`home`, of which the write-ahead log ``pgdata/pg_wal``)."""
+        return disk_usage(self.home), disk_usage(self.pgdata / "pg_wal")
+
     def log_tail(self, lines: int = 3) -> str:
         try:
             text = self.log.read_text(errors="replace").strip().splitlines()
         except OSError:
             return "(no log)"
         return " | ".join(line.strip() for line in text[-lines:]) or "(empty log)"
+
+
+def disk_usage(path: Path) -> int:
+    """Bytes allocated on disk under ``path`` (what ``du`` counts); 0 when it is not there."""
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in [".", *files]:
+            try:
+                found = os.lstat(os.path.join(folder, name))
+            except OSError:  # gone meanwhile (a running server's temporary files)
+                continue
+            blocks = getattr(found, "st_blocks", None)
+            total += blocks * 512 if blocks is not None else found.st_size
+    return total
+
+
+def size_text(size: int) -> str:
+    """``size`` bytes as people read it, in the units of PostgreSQL's pg_size_pretty (1 kB =
+    1024 bytes): ``631 MB``, ``1.2 GB``."""
+    value, unit = float(size), "bytes"
+    for bigger in ("kB", "MB", "GB", "TB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.0f} {unit}" if unit == "bytes" or value >= 10 else f"{value:.1f} {unit}"
 
 
 def state_dir() -> Path:

