@@ -1,10 +1,7 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='order_line_sk',
-    )
-}}
+-- A view: the API reads an order's lines or a customer's through core's indexes, and a build
+-- does not copy a million lines into a second table. The reporter reads it with the rights of
+-- its owner (the transformer), so core stays closed to the reporter.
+{{ config(materialized='view') }}
 
 with
 
@@ -20,20 +17,13 @@ categories as (
     select * from {{ ref('categories') }}
 ),
 
--- Rule 2 (macros/incremental.sql): the lines written since this table's latest build
-new_lines as (
-    select order_lines.*
-    from order_lines
-    where {{ built_since_last_build('order_lines.built_at') }}
-),
-
 final as (
     select
         -- ids
-        new_lines.order_line_sk,
-        new_lines.order_sk,
-        new_lines.product_sk,
-        new_lines.customer_id,
+        order_lines.order_line_sk,
+        order_lines.order_sk,
+        order_lines.product_sk,
+        order_lines.customer_id,
 
         -- dimensions
         products.product_id,
@@ -41,20 +31,20 @@ final as (
         categories.category_name as product_category,
 
         -- measures
-        new_lines.quantity,
-        new_lines.sales,
-        new_lines.discount_rate,
-        new_lines.profit,
-        new_lines.shipping_cost,
+        order_lines.quantity,
+        order_lines.sales,
+        order_lines.discount_rate,
+        order_lines.profit,
+        order_lines.shipping_cost,
 
         -- dates
-        new_lines.order_date,
-        new_lines.order_time,
+        order_lines.order_date,
+        order_lines.order_time,
 
         -- metadata
-        {{ build_timestamp() }} as built_at
-    from new_lines
-    inner join products on new_lines.product_sk = products.product_sk
+        order_lines.built_at
+    from order_lines
+    inner join products on order_lines.product_sk = products.product_sk
     inner join categories on products.category_sk = categories.category_sk
 )
 
