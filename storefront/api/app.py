@@ -59,9 +59,7 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
         app.include_router(router)
     errors.install(app)
     _install_docs(app)
-    app.middleware("http")(_cache)
-    app.middleware("http")(_access)
-    app.middleware("http")(_log)
+    app.add_middleware(Gate, api=app)
     return app
 
 
@@ -101,47 +99,101 @@ def _is_open(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in OPEN_PATHS)
 
 
-async def _access(request: Request, call_next) -> Response:
-    """With a token set, every route but the open ones needs ``Authorization: Bearer``."""
-    token = request.app.state.token
-    if token and not _is_open(request.url.path):
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
-            return JSONResponse({"detail": "missing or wrong bearer token"}, status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
-    return await call_next(request)
+class Gate:
+    """The one ASGI middleware in front of every route (plain ASGI: no per-request task or
+    stream, as ``@app.middleware`` would add three times):
+
+    * access: with a token set, every route but the open ones needs ``Authorization: Bearer``
+      (401 otherwise, compared in constant time);
+    * caching: ``ETag`` and ``Cache-Control`` on every successful GET of the data, and
+      ``If-None-Match`` of the current ETag answers 304 without running the route. The ETag is
+      the request's URL under the latest build (``marts.latest_build``, read at most once a
+      second per process), so it changes when a build changes the data;
+    * the log: one line per request, method, path, status, milliseconds.
+    """
+
+    def __init__(self, app, api: FastAPI) -> None:
+        self.app = app
+        self.api = api
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request = Request(scope)
+        status = [500]
+
+        async def send_logged(message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            early = await self._refuse_or_revalidate(request)
+            if early is not None:
+                await early(scope, receive, send_logged)
+            elif request.method == "GET" and not _is_open(request.url.path):
+                await self.app(scope, receive, self._with_etag(request, send_logged))
+            else:
+                await self.app(scope, receive, send_logged)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1f ms", request.method, request.url.path, status[0], ms)
+
+    async def _refuse_or_revalidate(self, request: Request) -> Response | None:
+        token = self.api.state.token
+        path = request.url.path
+        if token and not _is_open(path):
+            scheme, _, given = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(),
+                                                                     token.encode()):
+                return JSONResponse({"detail": "missing or wrong bearer token"},
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        if request.method != "GET" or _is_open(path):
+            return None
+        try:
+            request.state.etag = await self._etag(request)
+        except SQLAlchemyError as exc:
+            return errors.database_error(exc)
+        tags = [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]
+        if request.state.etag in tags:
+            return Response(status_code=304, headers=self._cache_headers(request))
+        return None
+
+    async def _etag(self, request: Request) -> str:
+        database = self.api.state.database
+        cached = database.latest_build_cache
+        if cached is not None and time.monotonic() - cached[0] < BUILD_TTL_SECONDS:
+            built_at = cached[1]
+        else:
+            built_at = await run_in_threadpool(_latest_build, database)
+        key = f"{built_at.isoformat() if built_at else '-'} {request.url.path}?{request.url.query}"
+        return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+    @staticmethod
+    def _cache_headers(request: Request) -> dict[str, str]:
+        return {"ETag": request.state.etag, "Cache-Control": CACHE_CONTROL}
+
+    def _with_etag(self, request: Request, send):
+        headers = [(k.lower().encode(), v.encode())
+                   for k, v in self._cache_headers(request).items()]
+
+        async def send_tagged(message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                message = {**message, "headers": [*message.get("headers", []), *headers]}
+            await send(message)
+
+        return send_tagged
 
 
-async def _cache(request: Request, call_next) -> Response:
-    """ETag and Cache-Control on every successful GET of the data; If-None-Match -> 304. The
-    ETag is the request's URL under the latest build (one read of ``marts.latest_build``), so
-    it changes when a build changes the data."""
-    if request.method != "GET" or _is_open(request.url.path):
-        return await call_next(request)
-    try:
-        built_at = await run_in_threadpool(_latest_build, request.app.state.database)
-    except SQLAlchemyError as exc:
-        return errors.database_error(exc)
-    key = f"{built_at.isoformat() if built_at else '-'} {request.url.path}?{request.url.query}"
-    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    response = await call_next(request)
-    if response.status_code == 200:
-        response.headers.update(headers)
-    return response
+# The latest build's time, read at most once a second per process: a build is seen by the
+# ETags within a second, and a busy server does not ask the database on every request.
+BUILD_TTL_SECONDS = 1.0
 
 
 def _latest_build(database: Database):
     with database.sessions() as db:
-        return queries.latest_build(db)
-
-
-async def _log(request: Request, call_next) -> Response:
-    """One line per request: method, path, status, milliseconds."""
-    started = time.perf_counter()
-    response = await call_next(request)
-    ms = (time.perf_counter() - started) * 1000
-    log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code, ms)
-    return response
+        built_at = queries.latest_build(db)
+    database.latest_build_cache = (time.monotonic(), built_at)
+    return built_at

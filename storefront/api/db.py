@@ -57,7 +57,6 @@ def make_engine(target: warehouse.Target) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT,
-        pool_pre_ping=True,
         connect_args=connect_args,
     )
 
@@ -68,6 +67,8 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # (monotonic time, built_at) of the last read of marts.latest_build (app._latest_build)
+        self.latest_build_cache: tuple[float, object] | None = None
 
     def session(self) -> Iterator[Session]:
         with self.sessions() as session:
