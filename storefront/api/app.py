@@ -1,11 +1,14 @@
-"""The API application: routes, errors, caching (ETag), access (bearer token), request log and
-the offline docs (Swagger UI at /docs, ReDoc at /redoc, their assets served by the app).
+"""The API application: routes, errors, caching (ETag), access (bearer token), request log, the
+offline docs (Swagger UI at /docs, ReDoc at /redoc, their assets served by the app) and the
+dashboard at /dashboard/ (:mod:`storefront.dashboard`, on the same query layer).
 
 ``create_app()`` builds it against the resolved warehouse, as ``storefront_reporter``;
 ``storefront serve`` runs it with uvicorn (:mod:`.serve`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
@@ -26,10 +29,16 @@ from storefront.api.db import Database, make_engine, reporter_target
 from storefront.api.deps import no_unknown_parameters
 from storefront.api.routes import analytics, entities, health
 from storefront.api.schemas import Error
+from storefront.dashboard import PREFIX as DASHBOARD
+from storefront.dashboard import mount
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 # Paths anyone may read without the token: the health check and the documentation.
 OPEN_PATHS = ("/health", "/docs", "/redoc", "/openapi.json", "/docs-assets/")
+# The dashboard's static files (Dash's scripts, versioned in their names, and its stylesheet):
+# Dash sets their caching itself, they do not change with a build.
+STATIC_PATHS = (DASHBOARD + "_dash-component-suites/", DASHBOARD + "assets/",
+                DASHBOARD + "_favicon.ico")
 CACHE_CONTROL = "no-cache"  # a client may keep a response, but revalidates it (ETag) each time
 
 log = logging.getLogger("storefront.api")
@@ -59,6 +68,7 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
         app.include_router(router)
     errors.install(app)
     _install_docs(app)
+    mount(app, app.state.database)  # before the middlewares below, which then wrap it too
     app.middleware("http")(_cache)
     app.middleware("http")(_access)
     app.middleware("http")(_log)
@@ -101,14 +111,31 @@ def _is_open(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in OPEN_PATHS)
 
 
+def _given_token(request: Request) -> str | None:
+    """The token a request carries: ``Authorization: Bearer <token>``, or HTTP Basic with the
+    token as password (any user name), which is how a browser sends it for the dashboard."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return value
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(value, validate=True).decode().partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return None
+
+
 async def _access(request: Request, call_next) -> Response:
-    """With a token set, every route but the open ones needs ``Authorization: Bearer``."""
+    """With a token set, every route but the open ones needs it. A browser asked for the
+    dashboard without it is asked for it (HTTP Basic: any user name, the token as password)."""
     token = request.app.state.token
     if token and not _is_open(request.url.path):
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
+        given = _given_token(request)
+        if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+            challenge = ('Basic realm="Storefront dashboard", charset="UTF-8"'
+                         if request.url.path.startswith(DASHBOARD) else "Bearer")
             return JSONResponse({"detail": "missing or wrong bearer token"}, status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
+                                headers={"WWW-Authenticate": challenge})
     return await call_next(request)
 
 
@@ -116,7 +143,8 @@ async def _cache(request: Request, call_next) -> Response:
     """ETag and Cache-Control on every successful GET of the data; If-None-Match -> 304. The
     ETag is the request's URL under the latest build (one read of ``marts.latest_build``), so
     it changes when a build changes the data."""
-    if request.method != "GET" or _is_open(request.url.path):
+    path = request.url.path
+    if request.method != "GET" or _is_open(path) or path.startswith(STATIC_PATHS):
         return await call_next(request)
     try:
         built_at = await run_in_threadpool(_latest_build, request.app.state.database)
