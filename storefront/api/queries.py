@@ -433,21 +433,16 @@ def _filtered_series(session: Session, where: Where, period, start, end) -> list
 
     points = _date_range(select(period.label("period_start")), period, start, end)
     if where.selects_nothing:
-        by_sales = by_orders = None
-    else:
-        by_sales = where.apply(select(
-            bucket(sales.order_date).label("period_start"), _count(sales.units_sold, "units_sold"),
-            _sum(sales.revenue, "revenue"), _sum(sales.profit, "profit"),
-        ), sales).group_by(bucket(sales.order_date)).subquery()
-        by_orders = _orders(where).add_columns(
-            bucket(basket.order_date).label("period_start"), _count(basket.order_count, "n"),
-        ).group_by(bucket(basket.order_date)).subquery()
-    rows = []
-    if by_sales is None:
-        for day in session.scalars(points.order_by(period)):
-            rows.append({"period_start": day, "order_count": 0, "units_sold": 0,
-                         "revenue": Decimal(0), "profit": Decimal(0), "avg_order_value": None})
-        return rows
+        return [{"period_start": day, "order_count": 0, "units_sold": 0, "revenue": Decimal(0),
+                 "profit": Decimal(0), "avg_order_value": None}
+                for day in session.scalars(points.order_by(period))]
+    by_sales = where.apply(select(
+        bucket(sales.order_date).label("period_start"), _count(sales.units_sold, "units_sold"),
+        _sum(sales.revenue, "revenue"), _sum(sales.profit, "profit"),
+    ), sales).group_by(bucket(sales.order_date)).subquery()
+    by_orders = _orders(where).add_columns(
+        bucket(basket.order_date).label("period_start"), _count(basket.order_count, "n"),
+    ).group_by(bucket(basket.order_date)).subquery()
     spine = points.subquery()
     query = (
         select(
@@ -461,10 +456,9 @@ def _filtered_series(session: Session, where: Where, period, start, end) -> list
         .join(by_orders, by_orders.c.period_start == spine.c.period_start, isouter=True)
         .order_by(spine.c.period_start)
     )
-    for row in session.execute(query):
-        point = dict(row._mapping)
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    for point in rows:
         point["avg_order_value"] = _ratio(point["revenue"], point["order_count"])
-        rows.append(point)
     return rows
 
 

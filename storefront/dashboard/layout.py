@@ -62,7 +62,8 @@ def build(options: dict, built_at: dt.datetime | None, drawn: dict | None = None
         html.Header(className="header", children=[
             html.H1("Storefront sales"),
             html.P(className="built", children=(
-                f"Marts built {built_at:%Y-%m-%d %H:%M} UTC" if built_at else "Marts not built")),
+                f"Marts built {built_at.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+                if built_at else "Marts not built")),
         ]),
         html.Section(className="filters", children=[
             html.Label(className="filter", children=[
