@@ -24,7 +24,7 @@ PLOTLY_JS = ASSETS / "plotly-cartesian-4.1.1.min.js"
 def mount(server: FastAPI, database: Database) -> Dash:
     """The dashboard on ``server`` at /dashboard/: its page, its callbacks
     (``/dashboard/_dash-update-component``) and its assets (Dash's scripts from the installed
-    package, ``assets/`` for the stylesheet), all served by the app itself."""
+    package; ``assets/``: the stylesheet and plotly.js), all served by the app itself."""
     dash_app = Dash(
         __name__, server=server, routes_pathname_prefix=PREFIX, requests_pathname_prefix=PREFIX,
         assets_folder=str(ASSETS), serve_locally=True, title="Storefront sales",

@@ -230,6 +230,26 @@ def test_selecting_nothing_shows_no_data_everywhere(page):
     assert page.console_errors == []
 
 
+
+def test_the_dashboard_leaves_the_apis_rules_and_404s_as_they_were(api):
+    """Dash's routes live beside the API's: an unknown path is still the API's 404 (not the
+    dashboard's page), a typo in an API route's parameters still a 422, while Dash's own
+    requests (a version in the query string) pass; its callbacks (POST) get no ETag, its
+    layout (which the build changes) does, its scripts keep Dash's own caching."""
+    missing = httpx.get(api.url + "/no-such-page")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not Found"}
+    assert httpx.get(api.url + "/customers/?regoin=Texas").status_code == 422
+    assert httpx.get(api.url + "/dashboard/_favicon.ico?v=4.4.1").status_code == 200
+    assert httpx.get(api.url + "/dashboard/?from=bookmark").status_code == 200
+    assert httpx.get(api.url + "/dashboard/_dash-ws-callback").status_code == 404
+    layout = httpx.get(api.url + "/dashboard/_dash-layout")
+    assert layout.status_code == 200 and layout.headers["etag"]
+    again = httpx.get(api.url + "/dashboard/_dash-layout",
+                      headers={"If-None-Match": layout.headers["etag"]})
+    assert again.status_code == 304
+    script = httpx.get(f"{api.url}/dashboard/assets/{PLOTLY_JS.name}")
+    assert script.status_code == 200 and script.headers.get("cache-control") != "no-cache"
+
 def test_with_a_token_the_browser_is_asked_for_it(served_shop, browser):
     server = Server(served_shop["target"], env={"STOREFRONT_API_TOKEN": "s3cret-token"})
     try:
