@@ -8,14 +8,15 @@ STAMP := $(VENV)/.installed-stamp
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv demo test pytest lint docs bench clean distclean db-start db-stop
+.PHONY: help venv demo test pytest lint docs bench screenshots clean distclean db-start db-stop
 
 help:
 	@echo "make demo   - venv, local warehouse, the whole pipeline, a summary"
 	@echo "make test   - venv, lint, then the whole pytest suite (its own throwaway PostgreSQL)"
 	@echo "make lint   - ruff, sqlfluff, dbt docs/test coverage gates, import-linter"
 	@echo "make docs   - dbt docs generate --static (target/static_index.html)"
-	@echo "make bench  - benchmarks (loader vs psql COPY, generation, dbt build)"
+	@echo "make bench  - benchmarks (loader vs psql COPY, generation, dbt build, API, dashboard)"
+	@echo "make screenshots - the dashboard in headless Chromium, as PNGs in docs/images/"
 	@echo "make clean  - stop the local warehouse, remove its data and build output"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -45,6 +46,11 @@ docs: venv
 
 bench: venv
 	$(BIN)/python -m storefront.bench
+
+# the dashboard's browser tests, saving the page (docs/images/dashboard.png, -filtered.png)
+screenshots: venv
+	STOREFRONT_SCREENSHOTS=$(CURDIR)/docs/images $(BIN)/pytest -q \
+		tests/python/storefront/dashboard/test_dashboard_browser.py
 
 db-start: venv
 	$(BIN)/storefront db start

@@ -156,3 +156,42 @@
     from {{ changed }}
     having count(*) > 0
 {%- endmacro %}
+
+
+{#-
+    Rule 2 for the daily marts by customer region (the region of the registry version valid when
+    a line was ordered, `int_order_lines_located`): the first day to recompute, as a SQL date
+    literal. On an incremental build, the earlier of the earliest day of the lines written since
+    this model's latest build (`lines`, with `order_date` and `built_at`) and the earliest day a
+    registry version written since then takes effect (`customer_history`: the current versions,
+    so a move dated today reaches today's lines even when the registry's file came after them);
+    `cast(null as date)` when there is neither; `date '-infinity'` on a full build. A registry
+    version dated before lines already built that is not the customer's latest takes effect on
+    the days recomputed anyway, like a backdated catalog change (fixed by --full-refresh).
+-#}
+{% macro first_changed_by_region(lines, customer_history) -%}
+    {%- if not is_incremental() -%}
+        {{- "date '-infinity'" -}}
+    {%- else -%}
+        {{- lookup_date(
+            'select least('
+            ~ '(select min(order_date) from ' ~ lines
+            ~ ' where ' ~ built_since_last_build('built_at') ~ '), '
+            ~ '(select min(cast(valid_from as date)) from ' ~ customer_history
+            ~ ' where is_current and ' ~ built_since_last_build('built_at') ~ '))'
+        ) -}}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    The values of the first column of `query`, looked up when the model runs, as a SQL array of
+    `type` (`cast(array[3, 17] as bigint[])`, empty when there are none), for
+    `key = any(...)`: PostgreSQL then reads just those keys through an index, where a subquery
+    it cannot size (rows written moments ago have no statistics yet) may lead it to read every
+    row. Only called on incremental builds.
+-#}
+{% macro lookup_keys(query, type) -%}
+    {%- set found = run_query(query).columns[0].values() if execute else [] -%}
+    cast(array[{{ found | join(', ') }}] as {{ type }}[])
+{%- endmacro %}

@@ -1,11 +1,14 @@
-"""The API application: routes, errors, caching (ETag), access (bearer token), request log and
-the offline docs (Swagger UI at /docs, ReDoc at /redoc, their assets served by the app).
+"""The API application: routes, errors, caching (ETag), access (bearer token), request log, the
+offline docs (Swagger UI at /docs, ReDoc at /redoc, their assets served by the app) and the
+dashboard at /dashboard/ (:mod:`storefront.dashboard`, on the same query layer).
 
 ``create_app()`` builds it against the resolved warehouse, as ``storefront_reporter``;
 ``storefront serve`` runs it with uvicorn (:mod:`.serve`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
@@ -26,10 +29,16 @@ from storefront.api.db import Database, make_engine, reporter_target
 from storefront.api.deps import no_unknown_parameters
 from storefront.api.routes import analytics, entities, health
 from storefront.api.schemas import Error
+from storefront.dashboard import PREFIX as DASHBOARD
+from storefront.dashboard import mount
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 # Paths anyone may read without the token: the health check and the documentation.
 OPEN_PATHS = ("/health", "/docs", "/redoc", "/openapi.json", "/docs-assets/")
+# The dashboard's static files (Dash's scripts, versioned in their names, and its stylesheet):
+# Dash sets their caching itself, they do not change with a build.
+STATIC_PATHS = (DASHBOARD + "_dash-component-suites/", DASHBOARD + "assets/",
+                DASHBOARD + "_favicon.ico")
 CACHE_CONTROL = "no-cache"  # a client may keep a response, but revalidates it (ETag) each time
 
 log = logging.getLogger("storefront.api")
@@ -59,6 +68,7 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
         app.include_router(router)
     errors.install(app)
     _install_docs(app)
+    mount(app, app.state.database)  # before the middleware, which then wraps it too
     app.add_middleware(Gate, api=app)
     return app
 
@@ -99,6 +109,21 @@ def _is_open(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in OPEN_PATHS)
 
 
+def _given_token(request: Request) -> str | None:
+    """The token a request carries: ``Authorization: Bearer <token>``, or HTTP Basic with the
+    token as password (any user name), which is how a browser sends it for the dashboard."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return value
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(value, validate=True).decode().partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return None
+
+
+
 class Gate:
     """The one ASGI middleware in front of every route (plain ASGI: no per-request task or
     stream, as ``@app.middleware`` would add three times):
@@ -133,7 +158,9 @@ class Gate:
             early = await self._refuse_or_revalidate(request)
             if early is not None:
                 await early(scope, receive, send_logged)
-            elif request.method == "GET" and not _is_open(request.url.path):
+            elif request.method == "GET" and not _is_open(request.url.path) and not (
+                request.url.path.startswith(STATIC_PATHS)
+            ):
                 await self.app(scope, receive, self._with_etag(request, send_logged))
             else:
                 await self.app(scope, receive, send_logged)
@@ -145,12 +172,14 @@ class Gate:
         token = self.api.state.token
         path = request.url.path
         if token and not _is_open(path):
-            scheme, _, given = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(),
-                                                                     token.encode()):
+            given = _given_token(request)
+            if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+                # a browser asked for the dashboard is asked for the token (HTTP Basic)
+                challenge = ('Basic realm="Storefront dashboard", charset="UTF-8"'
+                             if path.startswith(DASHBOARD) else "Bearer")
                 return JSONResponse({"detail": "missing or wrong bearer token"},
-                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        if request.method != "GET" or _is_open(path):
+                                    status_code=401, headers={"WWW-Authenticate": challenge})
+        if request.method != "GET" or _is_open(path) or path.startswith(STATIC_PATHS):
             return None
         try:
             request.state.etag = await self._etag(request)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import HTTPException, Path, Query, Request
 from fastapi.dependencies.models import Dependant
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
 
 MAX_BIGINT = 2**63 - 1
@@ -28,6 +28,12 @@ def _iso_date(value: object) -> object:
 Date = Annotated[dt.date | None, BeforeValidator(_iso_date), Query(description="YYYY-MM-DD")]
 PRINTABLE = r"^[^\x00-\x1f]+$"  # no control characters (PostgreSQL text refuses NUL)
 Text = Annotated[str | None, Query(min_length=1, max_length=100, pattern=PRINTABLE)]
+# a parameter given once per value (`?region=Texas&region=Ontario`), at most 100 values
+Texts = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=PRINTABLE)]]
+    | None,
+    Query(max_length=100),
+]
 Id = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_BIGINT)]
 
@@ -47,7 +53,9 @@ def _query_names(dependant: Dependant) -> set[str]:
 def no_unknown_parameters(request: Request) -> None:
     """422 naming a query parameter the route does not take (a typo is not ignored)."""
     route = request.scope.get("route")
-    if route is None or not hasattr(route, "dependant"):
+    # the API's routes only: not the pages and files outside its schema (the docs, the
+    # dashboard and its files, which Dash asks for with a version in the query string)
+    if route is None or not hasattr(route, "dependant") or not route.include_in_schema:
         return
     known = _query_names(route.dependant)
     for name in request.query_params:

@@ -47,7 +47,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
-        location = [str(part) for part in first.get("loc", ())]
+        # ("query", "region") or, for one value of a repeated parameter, ("query", "region", 0)
+        location = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]
         parameter = location[-1] if len(location) > 1 else None
         return _error(422, f"{parameter or 'request'}: {first.get('msg', 'invalid')}",
                       parameter)

@@ -1,8 +1,9 @@
 """Typed ORM classes of the marts the API and the dashboard read (SQLAlchemy 2.0 ``Mapped``).
 
 Declared, not reflected: start-up reads nothing from the database. Every class maps a table
-of schema ``marts``; the exposure ``storefront_api`` (models/marts/_exposures.yml) lists the
-same tables (a test compares them). Money and rates are ``Decimal``: exact.
+of schema ``marts``; the exposures ``storefront_api`` and ``storefront_dashboard``
+(models/marts/_exposures.yml) list the tables each one reads (a test compares them with the
+tables their queries touch). Money and rates are ``Decimal``: exact.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, MetaData
+from sqlalchemy import BigInteger, MetaData, Text
+from sqlalchemy.dialects.postgresql import ARRAY, DATEMULTIRANGE, Range
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -249,3 +251,82 @@ class StockAlert(Mart):
     lead_time_days: Mapped[int]
     reorder_point: Mapped[int]
     as_of_date: Mapped[dt.date]
+
+
+# -- by customer region (the dashboard; the region filters of /analytics/) ----------------------
+class SalesDailyByRegionCategory(Mart):
+    __tablename__ = "sales_daily_by_region_category"
+    order_date: Mapped[dt.date] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(primary_key=True)
+    product_category: Mapped[str] = mapped_column(primary_key=True)
+    order_count: Mapped[int]
+    order_line_count: Mapped[int]
+    units_sold: Mapped[int]
+    revenue: Mapped[Decimal]
+    profit: Mapped[Decimal]
+
+
+class SalesDailyByRegionProduct(Mart):
+    __tablename__ = "sales_daily_by_region_product"
+    order_date: Mapped[dt.date] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(primary_key=True)
+    product_sk: Mapped[str] = mapped_column(primary_key=True)
+    product_category: Mapped[str]
+    order_count: Mapped[int]
+    order_line_count: Mapped[int]
+    units_sold: Mapped[int]
+    revenue: Mapped[Decimal]
+    profit: Mapped[Decimal]
+
+
+class OrdersDailyByRegionBasket(Mart):
+    __tablename__ = "orders_daily_by_region_basket"
+    order_date: Mapped[dt.date] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(primary_key=True)
+    basket: Mapped[list[str]] = mapped_column(ARRAY(Text), primary_key=True)
+    category_count: Mapped[int]
+    order_count: Mapped[int]
+    order_line_count: Mapped[int]
+    units_sold: Mapped[int]
+    revenue: Mapped[Decimal]
+    profit: Mapped[Decimal]
+
+
+class CustomerPurchases(Mart):
+    __tablename__ = "customer_purchases_by_region_category"
+    customer_id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(primary_key=True)
+    product_category: Mapped[str] = mapped_column(primary_key=True)
+    order_count: Mapped[int]
+    order_line_count: Mapped[int]
+    units_purchased: Mapped[int]
+    revenue: Mapped[Decimal]
+    profit: Mapped[Decimal]
+    order_days: Mapped[list[Range[dt.date]]] = mapped_column(DATEMULTIRANGE)
+    first_order_date: Mapped[dt.date]
+    last_order_date: Mapped[dt.date]
+
+
+class CustomerLifetimeValue(Mart):
+    __tablename__ = "customer_lifetime_value"
+    customer_id: Mapped[int] = mapped_column(primary_key=True)
+    device_type: Mapped[str | None]
+    login_type: Mapped[str | None]
+    first_order_date: Mapped[dt.date]
+    last_order_date: Mapped[dt.date]
+    order_count: Mapped[int]
+    units_purchased: Mapped[int]
+    lifetime_revenue: Mapped[Decimal]
+    lifetime_profit: Mapped[Decimal]
+    avg_order_value: Mapped[Decimal]
+    revenue_rank: Mapped[int]
+
+
+class ProductRating(Mart):
+    __tablename__ = "product_ratings"
+    product_sk: Mapped[str] = mapped_column(primary_key=True)
+    sku: Mapped[str | None]
+    product_name: Mapped[str]
+    product_category: Mapped[str]
+    review_count: Mapped[int]
+    avg_rating: Mapped[Decimal | None]

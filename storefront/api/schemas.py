@@ -179,6 +179,19 @@ class Category(Row):
     revenue_rank: int
 
 
+class RegionCategorySales(Row):
+    """Sales of a customer region (where the customer lived when ordering) in a category."""
+
+    region: str
+    product_category: str
+    order_count: int = Field(description="orders with a line of the category")
+    units_sold: int
+    revenue: Decimal
+    profit: Decimal
+    category_rank: int = Field(description="the category's rank in the region by revenue "
+                                           "(1: first; ties share a rank)")
+
+
 class Margin(Row):
     product_sk: str
     product: str

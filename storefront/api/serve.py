@@ -41,8 +41,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warehouse.resolve(start=True)  # the local warehouse runs before the workers connect
     logging.basicConfig(format="%(message)s", level=logging.INFO, stream=sys.stderr)
     where = f"http://{args.host}:{args.port}"
-    print(f"serving {where}/ (Swagger UI {where}/docs, ReDoc {where}/redoc); Ctrl-C stops",
-          file=sys.stderr, flush=True)
+    print(f"serving {where}/ (dashboard {where}/dashboard/, Swagger UI {where}/docs, ReDoc "
+          f"{where}/redoc); Ctrl-C stops", file=sys.stderr, flush=True)
     # uvicorn drains the requests in flight, then raises the signal again: here it ends the
     # command with status 0 (a stop asked for is not a failure)
     for number in (signal.SIGINT, signal.SIGTERM):

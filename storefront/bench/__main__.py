@@ -1,5 +1,6 @@
-"""Benchmarks (not tests): ``python -m storefront.bench [generate | load | feeds | dbt]``
-(``make bench``). Without a subcommand, all five run, the generated folder serving ``feeds``.
+"""Benchmarks (not tests): ``python -m storefront.bench [generate | load | feeds | dbt | api |
+dashboard]`` (``make bench``). Without a subcommand, all six run, the generated folder serving
+``feeds``.
 
 ``generate [--rows N]``
     the synthetic shop: a year sized to N order lines (default 1,000,000), seconds and rows/s
@@ -11,6 +12,9 @@
     ``storefront load DIR`` of a generated dataset of N order lines (every feed), or of DIR.
 ``api [--rows N] [--workers W]``
     the API under load at 8 and 32 connections (:mod:`storefront.bench.api`).
+``dashboard [--rows N]``
+    each dashboard callback's server time for a filter change, and the first page load in
+    headless Chromium until every chart is drawn (:mod:`storefront.bench.dashboard`).
 ``dbt [--rows N] [--repeat K]``
     ``dbt build --full-refresh`` against the incremental build of one more day
     (:mod:`storefront.bench.dbt`).
@@ -28,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from storefront.bench.api import bench_api
+from storefront.bench.dashboard import bench_dashboard
 from storefront.bench.dbt import bench_dbt
 from storefront.bench.loading import bench_feeds, bench_generate, bench_load
 
@@ -36,9 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m storefront.bench",
         description="Benchmarks: generation, the order-lines loader against psql \\copy, "
-        "loading every feed, dbt build full refresh against incremental, the API under load. "
-        "Without a subcommand, "
-        "all five.",
+        "loading every feed, dbt build full refresh against incremental, the API under load, "
+        "the dashboard's callbacks and first page load. Without a subcommand, all six.",
     )
     sub = parser.add_subparsers(dest="what")
     gen = sub.add_parser("generate", help="generation throughput")
@@ -57,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = sub.add_parser("api", help="the API under load at 8 and 32 connections")
     serve.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
     serve.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    board = sub.add_parser("dashboard", help="dashboard callbacks and first page load")
+    board.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
     args = parser.parse_args(argv)
     if args.what == "generate":
         bench_generate(args.rows)
@@ -66,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_feeds(args.folder, args.rows)
     elif args.what == "api":
         bench_api(args.rows, args.workers)
+    elif args.what == "dashboard":
+        bench_dashboard(args.rows)
     elif args.what == "dbt":
         print(bench_dbt(args.rows, args.repeat).summary())
     else:
@@ -83,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(bench_dbt(1_000_000, 3).summary())
         print()
         bench_api(1_000_000)
+        print()
+        bench_dashboard(1_000_000)
     return 0
 
 

