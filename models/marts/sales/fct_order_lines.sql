@@ -12,6 +12,10 @@ order_lines as not materialized (
     select * from {{ ref('order_lines') }}
 ),
 
+priced_lines as not materialized (
+    select * from {{ ref('int_order_lines_priced') }}
+),
+
 products as (
     select * from {{ ref('products') }}
 ),
@@ -25,6 +29,17 @@ new_lines as (
     select order_lines.*
     from order_lines
     where {{ built_since_last_build('order_lines.built_at') }}
+),
+
+-- the list price and unit cost of the product version valid when each new line was ordered
+-- (null when the catalog does not price it)
+new_prices as (
+    select
+        priced_lines.order_line_sk,
+        priced_lines.list_price,
+        priced_lines.unit_cost
+    from priced_lines
+    where {{ built_since_last_build('priced_lines.built_at') }}
 ),
 
 final as (
@@ -46,6 +61,8 @@ final as (
         new_lines.discount_rate,
         new_lines.profit,
         new_lines.shipping_cost,
+        new_prices.list_price,
+        new_prices.unit_cost,
 
         -- dates
         new_lines.order_date,
@@ -56,6 +73,7 @@ final as (
     from new_lines
     inner join products on new_lines.product_sk = products.product_sk
     inner join categories on products.category_sk = categories.category_sk
+    left join new_prices on new_lines.order_line_sk = new_prices.order_line_sk
 )
 
 select * from final
