@@ -22,9 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from storefront.api import TOKEN_VARIABLE, errors, queries
+from storefront.api import metrics as semantic
 from storefront.api.db import Database, make_engine, reporter_target
 from storefront.api.deps import no_unknown_parameters
 from storefront.api.routes import analytics, entities, health
+from storefront.api.routes import metrics as metric_routes
 from storefront.api.schemas import Error
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -55,7 +57,8 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
     )
     app.state.database = database or Database(make_engine(reporter_target()))
     app.state.token = token if token is not None else os.environ.get(TOKEN_VARIABLE) or None
-    for router in (entities.router, analytics.router, health.router):
+    app.state.metrics = semantic.Loader()  # MetricFlow, loaded by the first /metrics/ request
+    for router in (entities.router, analytics.router, metric_routes.router, health.router):
         app.include_router(router)
     errors.install(app)
     _install_docs(app)
