@@ -125,6 +125,7 @@ async def _cache(request: Request, call_next) -> Response:
         built_at = await run_in_threadpool(_latest_build, request.app.state.database)
     except SQLAlchemyError as exc:
         return errors.database_error(exc)
+    request.state.built_at = built_at  # the answers of /metrics/query are kept per build
     key = f"{built_at.isoformat() if built_at else '-'} {request.url.path}?{request.url.query}"
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}

@@ -20,6 +20,9 @@ needs it, so neither `storefront` nor the API's start-up pays for the import.
   keeps it, so a repeated shape, whatever its filter values, costs one database round trip.
 * :meth:`SemanticLayer.query` runs that SQL on the API's own read-only session: money and
   rates stay exact ``Decimal`` (MetricFlow's own ``query()`` would hand back floats).
+* :class:`Answers` keeps the answers of the latest build: the marts change only when dbt
+  builds, so the same query with the same values is answered from memory until the next build
+  (and run once when several clients ask it at the same time).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ MANIFEST_VARIABLE = "STOREFRONT_SEMANTIC_MANIFEST"
 GRAINS = ("day", "week", "month", "quarter", "year")
 MAX_ROWS = 10_000  # rows one answer may hold; more is a 422 asking for a limit or a filter
 CACHE_SIZE = 512  # compiled query shapes kept
+ANSWER_ROWS = 100_000  # rows of answers kept for the latest build, in all
 MAX_FILTERS = 10
 MAX_FILTER_LENGTH = 1_000
 METRIC_TIME = "metric_time"
@@ -283,6 +287,7 @@ class SemanticLayer:
         self._errors = MetricFlowException
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, Compiled] = OrderedDict()
+        self.answers = Answers()
         self.metrics = {metric.name: metric for metric in self._catalog()}
         self._all_group_by = set().union(*(m.group_by_names() for m in self.metrics.values()))
 
@@ -410,14 +415,23 @@ class SemanticLayer:
     def cached_shapes(self) -> int:
         return len(self._cache)
 
-    def query(self, session: Session, request: Request) -> Answer:
-        """Check, compile (once per shape) and run ``request`` on ``session``."""
+    def query(self, session: Session, request: Request, build: object = None) -> Answer:
+        """Check, compile (once per shape) and run ``request`` on ``session``. With ``build``
+        (the time of the latest build), the answer is kept for that build: the same query
+        with the same values is answered from memory until the next build."""
         self.check(request)
         values: list[Any] = []
         items: list[tuple[str, str]] = []
         templates = [split_filter(text, values, items) for text in request.where]
         self._check_items(request.metrics, items)
         compiled = self.compile(request, templates)
+        if build is None:
+            return self._run(session, request, compiled, values)
+        return self.answers.get((compiled.sql, tuple(values), request.limit, build),
+                                lambda: self._run(session, request, compiled, values))
+
+    def _run(self, session: Session, request: Request, compiled: Compiled,
+             values: list[Any]) -> Answer:
         sql, parameters = compiled.for_driver(values)
         try:
             result = session.connection().exec_driver_sql(sql, parameters)
@@ -437,6 +451,54 @@ class SemanticLayer:
                                       " for fewer with limit, a filter or a coarser grain")
         return Answer(columns, [dict(zip(columns, map(json_value, row), strict=True))
                                 for row in rows])
+
+
+class Answers:
+    """Answers kept per build, least recently used first out, at most ``max_rows`` rows in
+    all. The marts change only when dbt builds, so an answer keyed by the latest build's time
+    stays true until the next one; a query asked by several clients at once runs once (the
+    others wait for it)."""
+
+    def __init__(self, max_rows: int = ANSWER_ROWS) -> None:
+        self.max_rows = max_rows
+        self._kept: OrderedDict[tuple, Answer] = OrderedDict()
+        self._rows = 0
+        self._lock = threading.Lock()
+        self._running: dict[tuple, threading.Lock] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: tuple, compute) -> Answer:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept
+            running = self._running.setdefault(key, threading.Lock())
+        with running:
+            with self._lock:
+                kept = self._kept.get(key)
+            if kept is not None:
+                return kept
+            try:
+                answer = compute()
+                self._keep(key, answer)
+                return answer
+            finally:
+                with self._lock:
+                    self._running.pop(key, None)
+
+    def _keep(self, key: tuple, answer: Answer) -> None:
+        size = max(1, len(answer.rows))
+        if size > self.max_rows:
+            return
+        with self._lock:
+            self._kept[key] = answer
+            self._rows += size
+            while self._rows > self.max_rows:
+                _, dropped = self._kept.popitem(last=False)
+                self._rows -= max(1, len(dropped.rows))
 
 
 class Loader:

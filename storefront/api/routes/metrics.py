@@ -47,7 +47,7 @@ def list_metrics(layer: Layer):
 
 @router.get("/query", response_model=schemas.MetricAnswer)
 def query_metrics(
-    db: Db, layer: Layer,
+    request: Request, db: Db, layer: Layer,
     metrics: Annotated[list[str], Query(max_length=1000, description="metric names, "
                                         "comma-separated or repeated: `revenue,orders`")],
     group_by: Annotated[Names, Query(description="dimensions, comma-separated or repeated: "
@@ -63,14 +63,15 @@ def query_metrics(
                                        description="at most this many rows")] = None,
 ):
     """Metrics grouped by dimensions, filtered, ordered and limited, as MetricFlow computes
-    them: the SQL of a query shape is compiled once and cached. Values are exact."""
-    request = semantic.Request(
+    them: the SQL of a query shape is compiled once and cached, an answer is kept until the
+    next build. Values are exact."""
+    asked = semantic.Request(
         metrics=_names(metrics), group_by=_names(group_by), where=tuple(where or ()),
         order_by=_names(order_by), limit=limit,
     )
     try:
-        answer = layer.query(db, request)
+        answer = layer.query(db, asked, build=getattr(request.state, "built_at", None))
     except semantic.BadRequest as exc:
         raise BadParameter(exc.parameter, exc.detail) from exc
-    return {"metrics": list(request.metrics), "group_by": list(request.group_by),
+    return {"metrics": list(asked.metrics), "group_by": list(asked.group_by),
             "columns": answer.columns, "rows": answer.rows}

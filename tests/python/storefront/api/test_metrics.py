@@ -386,6 +386,57 @@ def test_a_repeated_shape_is_compiled_once_and_costs_one_round_trip(layer, datab
     assert [row["customer__region"] for row in answer.rows] in ([], ["Quebec"])
 
 
+def test_an_answer_is_kept_until_the_next_build(layer, database):
+    request = semantic.Request(("revenue", "orders"), ("metric_time__month",))
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with database.sessions() as session:
+            first = layer.query(session, request, build=dt.datetime(2024, 3, 4, 6))
+            again = layer.query(session, request, build=dt.datetime(2024, 3, 4, 6))
+            rebuilt = layer.query(session, request, build=dt.datetime(2024, 3, 5, 6))
+            unkept = layer.query(session, request)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert again is first  # from memory: no query
+    assert rebuilt is not first and rebuilt.rows == first.rows == unkept.rows
+    assert len(statements) == 3
+
+
+def test_answers_run_once_for_clients_asking_together_and_keep_a_bounded_number_of_rows():
+    import threading
+    import time
+
+    answers = semantic.Answers(max_rows=5)
+    runs = []
+
+    def compute(rows: int):
+        def run():
+            runs.append(rows)
+            time.sleep(0.2)
+            return semantic.Answer(["n"], [{"n": n} for n in range(rows)])
+        return run
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(answers.get(("a",), compute(3))))
+               for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert runs == [3] and len({id(answer) for answer in got}) == 1
+    answers.get(("b",), compute(2))
+    assert len(answers) == 2
+    answers.get(("c",), compute(2))  # 7 rows > 5: the least recently used one goes
+    assert len(answers) == 2 and answers.get(("a",), compute(3)) is not got[0]
+    answers.get(("d",), compute(9))  # larger than the whole cache: answered, not kept
+    assert runs[-1] == 9 and len(answers) <= 2
+
+
 def test_filter_literals_are_bound_and_anything_but_a_filter_is_refused():
     values: list = []
     template = semantic.split_filter(
