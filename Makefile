@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make demo   - venv, local warehouse, the whole pipeline, a summary"
 	@echo "make test   - venv, lint, then the whole pytest suite (its own throwaway PostgreSQL)"
-	@echo "make lint   - ruff, sqlfluff, dbt docs/test coverage gates, import-linter"
+	@echo "make lint   - ruff, sqlfluff, dbt docs/test coverage gates, mf validate-configs, import-linter"
 	@echo "make docs   - dbt docs generate --static (target/static_index.html)"
 	@echo "make bench  - benchmarks (loader vs psql COPY, generation, dbt build, API, dashboard)"
 	@echo "make screenshots - the dashboard in headless Chromium, as PNGs in docs/images/"
@@ -38,6 +38,7 @@ lint: venv
 	$(BIN)/ruff check loaders storefront tests
 	$(BIN)/sqlfluff lint --disable-progress-bar $(wildcard models tests analyses macros snapshots)
 	$(BIN)/python -m storefront.checks
+	$(BIN)/mf validate-configs --skip-dw
 	$(BIN)/lint-imports --no-logo --no-cache
 
 docs: venv

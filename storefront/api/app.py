@@ -25,9 +25,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from storefront.api import TOKEN_VARIABLE, errors, queries
+from storefront.api import metrics as semantic
 from storefront.api.db import Database, make_engine, reporter_target
 from storefront.api.deps import no_unknown_parameters
 from storefront.api.routes import analytics, entities, health
+from storefront.api.routes import metrics as metric_routes
 from storefront.api.schemas import Error
 from storefront.dashboard import PREFIX as DASHBOARD
 from storefront.dashboard import mount
@@ -64,7 +66,8 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
     )
     app.state.database = database or Database(make_engine(reporter_target()))
     app.state.token = token if token is not None else os.environ.get(TOKEN_VARIABLE) or None
-    for router in (entities.router, analytics.router, health.router):
+    app.state.metrics = semantic.Loader()  # MetricFlow, loaded by the first /metrics/ request
+    for router in (entities.router, analytics.router, metric_routes.router, health.router):
         app.include_router(router)
     errors.install(app)
     _install_docs(app)
@@ -197,6 +200,7 @@ class Gate:
             built_at = cached[1]
         else:
             built_at = await run_in_threadpool(_latest_build, database)
+        request.state.built_at = built_at  # the answers of /metrics/query are kept per build
         key = f"{built_at.isoformat() if built_at else '-'} {request.url.path}?{request.url.query}"
         return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -258,6 +258,35 @@ class StockAlert(Row):
     days_of_cover: Decimal | None
     reorder_point: int
     as_of_date: dt.date
+
+
+class MetricDimension(BaseModel):
+    name: str = Field(description="as written in `group_by` (and in a filter's "
+                      "`Dimension('...')`); a time dimension takes a grain: `metric_time__month`")
+    label: str
+    description: str
+    type: Literal["categorical", "time"]
+    grains: list[str] = Field(description="the grains of a time dimension; empty otherwise")
+
+
+class MetricInfo(BaseModel):
+    name: str
+    label: str
+    description: str = Field(description="what the metric is and how it is computed")
+    type: str = Field(description="MetricFlow's metric type: simple, derived, cumulative")
+    dimensions: list[MetricDimension] = Field(description="what the metric can be grouped by")
+
+
+# A cell of a metrics answer: a decimal as a string ("1234.50", exact), a count as an integer,
+# a day as "YYYY-MM-DD", a category as text, a flag, or null.
+MetricValue = str | int | bool | None
+
+
+class MetricAnswer(BaseModel):
+    metrics: list[str]
+    group_by: list[str]
+    columns: list[str] = Field(description="the group_by columns, then the metrics")
+    rows: list[dict[str, MetricValue]]
 
 
 class Health(BaseModel):

@@ -46,7 +46,10 @@ async def run(url: str, paths: list[str], connections: int, seconds: float) -> d
     began = time.perf_counter()
     until = began + seconds
     await asyncio.gather(*(
-        _connection(parts.hostname, parts.port, paths, n * 7, until, latencies, failures)
+        # each connection starts its own stretch of the paths (distinct paths, when there
+        # are many, stay distinct for a while)
+        _connection(parts.hostname, parts.port, paths, n * max(7, len(paths) // connections),
+                    until, latencies, failures)
         for n in range(connections)
     ))
     elapsed = time.perf_counter() - began

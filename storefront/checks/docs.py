@@ -9,7 +9,9 @@ Fails (exit 1, one line per problem) when:
   tagged ``meta: {pii: true}``, or a mart has a column tagged pii or named like personal data
   (BI reads the marts: names, e-mails and cities stay in core);
 * with a catalog (``--catalog target/catalog.json`` after `dbt docs generate`): a column the
-  database has for a model is not documented in its yml.
+  database has for a model is not documented in its yml;
+* the semantic layer: a metric has no label or no description (which says how it is computed),
+  a semantic model, one of its measures or dimensions, or a saved query has no description.
 
 Reads only dbt's artifacts: ``dbt parse`` writes the manifest without touching a database.
 """
@@ -82,6 +84,7 @@ def problems(manifest: dict, catalog: dict | None = None) -> list[str]:
             for name in catalog["nodes"][unique_id]["columns"]:
                 if name.lower() not in documented:
                     found.append(f"{where}: column {node['name']}.{name} is not documented")
+    found += semantic_problems(manifest)
     for source in sorted(manifest["sources"].values(), key=lambda s: s["unique_id"]):
         where = source["original_file_path"]
         if not source.get("description", "").strip():
@@ -92,6 +95,38 @@ def problems(manifest: dict, catalog: dict | None = None) -> list[str]:
                     f"{where}: column {source['name']}.{column['name']} has no description"
                 )
         found += pii_problems(where, source)
+    return found
+
+
+def semantic_problems(manifest: dict) -> list[str]:
+    """Metrics with a label and a description; semantic models, their measures and
+    dimensions, and saved queries described."""
+    found = []
+
+    def ours(kind: str) -> list[dict]:
+        nodes = manifest.get(kind, {}).values()
+        return sorted((n for n in nodes if n["package_name"] == "storefront"),
+                      key=lambda n: n["unique_id"])
+
+    for metric in ours("metrics"):
+        where = metric["original_file_path"]
+        if not (metric.get("label") or "").strip():
+            found.append(f"{where}: metric {metric['name']} has no label")
+        if not (metric.get("description") or "").strip():
+            found.append(f"{where}: metric {metric['name']} has no description")
+    for model in ours("semantic_models"):
+        where = model["original_file_path"]
+        if not (model.get("description") or "").strip():
+            found.append(f"{where}: semantic model {model['name']} has no description")
+        for kind in ("measures", "dimensions"):
+            for element in model.get(kind) or []:
+                if not (element.get("description") or "").strip():
+                    found.append(f"{where}: {kind[:-1]} {model['name']}.{element['name']}"
+                                 " has no description")
+    for query in ours("saved_queries"):
+        if not (query.get("description") or "").strip():
+            found.append(f"{query['original_file_path']}: saved query {query['name']} has no"
+                         " description")
     return found
 
 
@@ -112,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in found:
         print(line, file=sys.stderr)
     models = sum(1 for n in manifest["nodes"].values() if n["resource_type"] == "model")
-    print(f"doccheck: {models} models, {len(found)} problems")
+    metrics = len(manifest.get("metrics", {}))
+    print(f"doccheck: {models} models, {metrics} metrics, {len(found)} problems")
     return 1 if found else 0
 
 

@@ -204,12 +204,40 @@ class Server:
             self.log.close()
 
 
+def semantic_env(shop: dict) -> dict[str, str]:
+    """What points the API's semantic layer at the shop's own semantic manifest (the one its
+    build wrote), not at the project's target/."""
+    return {"STOREFRONT_SEMANTIC_MANIFEST": str(shop["work"] / "target" / "semantic_manifest.json")}
+
+
 @pytest.fixture(scope="session")
 def api(served_shop) -> Iterator[Server]:
     """The API over the served shop, as storefront_reporter."""
-    server = Server(served_shop["target"])
+    server = Server(served_shop["target"], env=semantic_env(served_shop))
     yield server
     server.stop()
+
+
+def run_mf(shop: dict, *args: str, check: bool = True, timeout: float = 300):
+    """MetricFlow's `mf ARGS` against the served shop with the project's profile, as a user
+    runs it. mf reads <project>/target/semantic_manifest.json: it runs in a folder holding the
+    project's files (links) and the shop's target/."""
+    root = shop["work"] / "mf_project"
+    if not root.exists():
+        root.mkdir()
+        for name in ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "tests",
+                     "analyses"):
+            (root / name).symlink_to(PROJECT / name)
+        (root / "target").symlink_to(shop["work"] / "target")
+    env = {**os.environ, **shop["target"].env(), "DBT_PROFILES_DIR": str(PROJECT / "profiles"),
+           "DBT_PROJECT_DIR": str(root)}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "mf"), *args], capture_output=True, text=True,
+        env=env, cwd=root, timeout=timeout, check=False,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"mf {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr}")
+    return done
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,19 @@
--- A view: the API reads an order's lines or a customer's through core's indexes, and a build
--- does not copy a million lines into a second table. The reporter reads it with the rights of
--- its owner (the transformer), so core stays closed to the reporter.
-{{ config(materialized='view') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='order_line_sk',
+    )
+}}
 
 with
 
 order_lines as not materialized (
     select * from {{ ref('order_lines') }}
+),
+
+priced_lines as not materialized (
+    select * from {{ ref('int_order_lines_priced') }}
 ),
 
 products as (
@@ -17,13 +24,31 @@ categories as (
     select * from {{ ref('categories') }}
 ),
 
+-- Rule 2 (macros/incremental.sql): the lines written since this table's latest build
+new_lines as (
+    select order_lines.*
+    from order_lines
+    where {{ built_since_last_build('order_lines.built_at') }}
+),
+
+-- the list price and unit cost of the product version valid when each new line was ordered
+-- (null when the catalog does not price it)
+new_prices as (
+    select
+        priced_lines.order_line_sk,
+        priced_lines.list_price,
+        priced_lines.unit_cost
+    from priced_lines
+    where {{ built_since_last_build('priced_lines.built_at') }}
+),
+
 final as (
     select
         -- ids
-        order_lines.order_line_sk,
-        order_lines.order_sk,
-        order_lines.product_sk,
-        order_lines.customer_id,
+        new_lines.order_line_sk,
+        new_lines.order_sk,
+        new_lines.product_sk,
+        new_lines.customer_id,
 
         -- dimensions
         products.product_id,
@@ -31,21 +56,24 @@ final as (
         categories.category_name as product_category,
 
         -- measures
-        order_lines.quantity,
-        order_lines.sales,
-        order_lines.discount_rate,
-        order_lines.profit,
-        order_lines.shipping_cost,
+        new_lines.quantity,
+        new_lines.sales,
+        new_lines.discount_rate,
+        new_lines.profit,
+        new_lines.shipping_cost,
+        new_prices.list_price,
+        new_prices.unit_cost,
 
         -- dates
-        order_lines.order_date,
-        order_lines.order_time,
+        new_lines.order_date,
+        new_lines.order_time,
 
         -- metadata
-        order_lines.built_at
-    from order_lines
-    inner join products on order_lines.product_sk = products.product_sk
+        {{ build_timestamp() }} as built_at
+    from new_lines
+    inner join products on new_lines.product_sk = products.product_sk
     inner join categories on products.category_sk = categories.category_sk
+    left join new_prices on new_lines.order_line_sk = new_prices.order_line_sk
 )
 
 select * from final

@@ -55,6 +55,24 @@ def test_missing_descriptions_and_key_tests_are_reported(manifest):
     assert all(line.startswith("models/") for line in found)
 
 
+def test_metrics_and_semantic_models_must_be_described(manifest):
+    broken = copy.deepcopy(manifest)
+    revenue = next(m for m in broken["metrics"].values() if m["name"] == "revenue")
+    revenue["label"] = ""
+    revenue["description"] = " "
+    lines = next(m for m in broken["semantic_models"].values() if m["name"] == "order_lines")
+    lines["measures"][0]["description"] = None
+    lines["dimensions"][0]["description"] = ""
+    found = doccheck.problems(broken)
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted([
+        "metric revenue has no label",
+        "metric revenue has no description",
+        f"measure order_lines.{lines['measures'][0]['name']} has no description",
+        f"dimension order_lines.{lines['dimensions'][0]['name']} has no description",
+    ])
+    assert all(line.startswith("models/marts/sales/fct_order_lines.yml: ") for line in found)
+
+
 def test_catalog_columns_must_be_documented(manifest):
     daily = model(manifest, "revenue_daily")
     columns = {name: {"name": name} for name in daily["columns"]}
