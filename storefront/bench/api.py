@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,8 +23,7 @@ from urllib.parse import urlencode
 import httpx
 
 from storefront import warehouse
-from storefront.bench.dbt import PRODUCTION_BUILD, _dbt, _load, _settle, _step
-from storefront.simulate import generate
+from storefront.bench.dbt import built_warehouse
 from storefront.warehouse import roles
 
 SECONDS = 5.0
@@ -114,64 +111,52 @@ def metric_cases(last_day: dt.date) -> dict[str, list[str]]:
 
 
 def bench_api(order_lines: int = 1_000_000, workers: int = 1) -> None:
-    root = Path(tempfile.mkdtemp(prefix="storefront-bench-api-"))
-    server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
-    process = None
-    try:
-        target = server.start("bench")
-        with warehouse.connect(target, autocommit=True) as conn:
-            roles.ensure_roles(conn)
-        _step(f"generating {order_lines:,} order lines")
-        generate.generate(root / "data", order_lines=order_lines)
-        _step("loading every feed")
-        _load(target, root / "data")
-        _step("dbt build")
-        _dbt(list(PRODUCTION_BUILD), target, root)
-        _settle(target)
-        with warehouse.connect(target) as conn:
-            rnd = random.Random(1)
-            customers = [r[0] for r in conn.execute(
-                "select customer_id from marts.dim_customers where order_count > 0")]
-            orders = [r[0] for r in conn.execute(
-                "select order_id from marts.fct_orders where order_id is not null")]
-            (last_day,) = conn.execute(
-                "select max(order_date) from marts.fct_order_lines").fetchone()
-        port = 8800 + rnd.randrange(100)
-        process = _serve(target, port, workers, root / "target" / "semantic_manifest.json")
-        url = f"http://127.0.0.1:{port}"
-        cases = {
-            "customer lookup": [f"/customers/{c}" for c in rnd.sample(customers, 500)],
-            "order with lines": [f"/orders/{o}" for o in rnd.sample(orders, 500)],
-            "/products/": ["/products/", "/products/?sort=revenue", "/products/?category=Fashion"],
-            "/analytics/revenue/?grain=month": ["/analytics/revenue/?grain=month"],
-            "/analytics/top-products/": ["/analytics/top-products/",
-                                         "/analytics/top-products/?by=units&date_from=2024-03-01"
-                                         "&date_to=2024-05-31"],
-            **metric_cases(last_day),
-        }
-        for name, paths in cases.items():  # load MetricFlow, compile each shape once
-            if "/metrics/" in name:
-                httpx.get(url + paths[-1], timeout=120).raise_for_status()
-        print(f"API, {order_lines:,} order lines, {workers} worker(s), {SECONDS:g} s per case"
-              f" (goals: {GOALS})")
-        print(f"  {'route':<38} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}"
-              f" {'p99 ms':>7} {'non-200':>7}")
-        measured = {}
-        for name, paths in cases.items():
-            for connections in CONNECTIONS:
-                result = _loadgen(url, paths, connections)
-                measured[(name, connections)] = result
-                print(f"  {name:<38} {connections:>5} {result['rps']:>8,.0f}"
-                      f" {result['p50_ms']:>7.1f} {result['p95_ms']:>7.1f}"
-                      f" {result['p99_ms']:>7.1f} {result['non_200']:>7}", flush=True)
-        for path, query in FROM_CORE.items():
-            core_ms = _from_core(target, query)
-            api_ms = measured[(path, 8)]["p50_ms"]
-            print(f"  {path}: from core on the fly {core_ms:,.1f} ms (median of 5) against"
-                  f" the API's p50 {api_ms:.1f} ms: {core_ms / api_ms:,.0f}x")
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+    with built_warehouse(order_lines, "storefront-bench-api-") as (target, root):
+        process = None
+        try:
+            with warehouse.connect(target) as conn:
+                rnd = random.Random(1)
+                customers = [r[0] for r in conn.execute(
+                    "select customer_id from marts.dim_customers where order_count > 0")]
+                orders = [r[0] for r in conn.execute(
+                    "select order_id from marts.fct_orders where order_id is not null")]
+                (last_day,) = conn.execute(
+                    "select max(order_date) from marts.fct_order_lines").fetchone()
+            port = 8800 + rnd.randrange(100)
+            process = _serve(target, port, workers, root / "target" / "semantic_manifest.json")
+            url = f"http://127.0.0.1:{port}"
+            cases = {
+                "customer lookup": [f"/customers/{c}" for c in rnd.sample(customers, 500)],
+                "order with lines": [f"/orders/{o}" for o in rnd.sample(orders, 500)],
+                "/products/": ["/products/", "/products/?sort=revenue",
+                               "/products/?category=Fashion"],
+                "/analytics/revenue/?grain=month": ["/analytics/revenue/?grain=month"],
+                "/analytics/top-products/": ["/analytics/top-products/",
+                                             "/analytics/top-products/?by=units&date_from=2024-03-01"
+                                             "&date_to=2024-05-31"],
+                **metric_cases(last_day),
+            }
+            for name, paths in cases.items():  # load MetricFlow, compile each shape once
+                if "/metrics/" in name:
+                    httpx.get(url + paths[-1], timeout=120).raise_for_status()
+            print(f"API, {order_lines:,} order lines, {workers} worker(s), {SECONDS:g} s per case"
+                  f" (goals: {GOALS})")
+            print(f"  {'route':<38} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}"
+                  f" {'p99 ms':>7} {'non-200':>7}")
+            measured = {}
+            for name, paths in cases.items():
+                for connections in CONNECTIONS:
+                    result = _loadgen(url, paths, connections)
+                    measured[(name, connections)] = result
+                    print(f"  {name:<38} {connections:>5} {result['rps']:>8,.0f}"
+                          f" {result['p50_ms']:>7.1f} {result['p95_ms']:>7.1f}"
+                          f" {result['p99_ms']:>7.1f} {result['non_200']:>7}", flush=True)
+            for path, query in FROM_CORE.items():
+                core_ms = _from_core(target, query)
+                api_ms = measured[(path, 8)]["p50_ms"]
+                print(f"  {path}: from core on the fly {core_ms:,.1f} ms (median of 5) against"
+                      f" the API's p50 {api_ms:.1f} ms: {core_ms / api_ms:,.0f}x")
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)

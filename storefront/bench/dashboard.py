@@ -18,19 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
 from storefront import warehouse
 from storefront.bench.api import _serve
-from storefront.bench.dbt import PRODUCTION_BUILD, _dbt, _load, _settle, _step
-from storefront.simulate import generate
-from storefront.warehouse import roles
+from storefront.bench.dbt import built_warehouse
 
 CHROMIUM = os.environ.get("STOREFRONT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -167,26 +162,11 @@ def report(measured: dict, order_lines: int) -> str:
 
 
 def bench_dashboard(order_lines: int = 1_000_000) -> None:
-    root = Path(tempfile.mkdtemp(prefix="storefront-bench-dashboard-"))
-    server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
-    process = None
-    try:
-        target = server.start("bench")
-        with warehouse.connect(target, autocommit=True) as conn:
-            roles.ensure_roles(conn)
-        _step(f"generating {order_lines:,} order lines")
-        generate.generate(root / "data", order_lines=order_lines)
-        _step("loading every feed")
-        _load(target, root / "data")
-        _step("dbt build")
-        _dbt(list(PRODUCTION_BUILD), target, root)
-        _settle(target)
+    with built_warehouse(order_lines, "storefront-bench-dashboard-") as (target, _):
         port = 8900 + os.getpid() % 100
         process = _serve(target, port, 1)
-        print(report(measure(target, f"http://127.0.0.1:{port}"), order_lines), flush=True)
-    finally:
-        if process is not None:
+        try:
+            print(report(measure(target, f"http://127.0.0.1:{port}"), order_lines), flush=True)
+        finally:
             process.terminate()
             process.wait(timeout=30)
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)

@@ -31,7 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from storefront.bench import profile
 from storefront.load import loader_connection
 from storefront.simulate import generate
 from storefront.warehouse import dbt as dbtrun
+from storefront.warehouse import roles
 
 DEFAULT_ORDER_LINES = 1_000_000
 INCREMENTAL_BUDGET = 0.20  # the incremental build may take at most this share of the full one
@@ -208,3 +210,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@contextmanager
+def built_warehouse(order_lines: int, prefix: str) -> Iterator[tuple[warehouse.Target, Path]]:
+    """A throwaway server in a temporary folder with the roles, a generated shop of
+    ``order_lines`` loaded and built (the production build) and settled: (target, folder).
+    Stopped and deleted at the end. The API and dashboard benchmarks serve from it."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    server = warehouse.EmbeddedServer(root / "pgdata", throwaway=True)
+    try:
+        target = server.start("bench")
+        with warehouse.connect(target, autocommit=True) as conn:
+            roles.ensure_roles(conn)
+        _step(f"generating {order_lines:,} order lines")
+        generate.generate(root / "data", order_lines=order_lines)
+        _step("loading every feed")
+        _load(target, root / "data")
+        _step("dbt build")
+        _dbt(list(PRODUCTION_BUILD), target, root)
+        _settle(target)
+        yield target, root
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -401,6 +401,7 @@ def test_lineage_runs_from_raw_through_staging_and_core_to_every_mart(project):
     assert {e["name"]: (e["type"], e["url"]) for e in manifest["exposures"].values()} == {
         "storefront_api": ("application", "http://127.0.0.1:8000/docs"),
         "storefront_dashboard": ("dashboard", "http://127.0.0.1:8000/dashboard/"),
+        "storefront_metrics": ("application", "http://127.0.0.1:8000/metrics/"),
     }
     assert ancestors(manifest, f"model.storefront.{BUILD_MART}") == set()
 
