@@ -161,9 +161,7 @@ class Gate:
             early = await self._refuse_or_revalidate(request)
             if early is not None:
                 await early(scope, receive, send_logged)
-            elif request.method == "GET" and not _is_open(request.url.path) and not (
-                request.url.path.startswith(STATIC_PATHS)
-            ):
+            elif getattr(request.state, "etag", None) is not None:  # a GET of the data
                 await self.app(scope, receive, self._with_etag(request, send_logged))
             else:
                 await self.app(scope, receive, send_logged)
