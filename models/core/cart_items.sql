@@ -1,3 +1,6 @@
+{#- A cart holds a product once: the unique index enforces it on every row (the data test on
+    these columns is then answered from the catalog, macros/enforced_constraints.sql) and
+    serves the lookups by cart. -#}
 {{
     config(
         materialized='incremental',
@@ -5,7 +8,7 @@
         indexes=[
             {'columns': ['batch_id']},
             {'columns': ['built_at']},
-            {'columns': ['cart_id']},
+            {'columns': ['cart_id', 'product_sk'], 'unique': True},
         ],
     )
 }}

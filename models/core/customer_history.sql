@@ -1,10 +1,13 @@
+{#- One version per customer and moment: the unique index enforces it on every row (the data
+    test on these columns is then answered from the catalog, macros/enforced_constraints.sql)
+    and serves the lookups by customer. -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='customer_id',
         indexes=[
-            {'columns': ['customer_id']},
+            {'columns': ['customer_id', 'valid_from'], 'unique': True},
             {'columns': ['batch_id']},
             {'columns': ['built_at']},
         ],

@@ -24,6 +24,14 @@ combination_failures as (
     ) }}
 ),
 
+-- dbt's unique as this project implements it (macros/enforced_constraints.sql): a fixture has
+-- no unique index, so it is scanned
+unique_failures as (
+    {{ postgres__test_unique(
+        model='(values (1), (1), (2), (null), (null)) as fixture (x)', column_name='x',
+    ) }}
+),
+
 checks as (
     select
         'accepted_range' as generic_test,
@@ -42,6 +50,12 @@ checks as (
         count(*) as failures,
         2 as expected_failures
     from combination_failures
+    union all
+    select
+        'unique' as generic_test,
+        count(*) as failures,
+        1 as expected_failures
+    from unique_failures
 )
 
 select *
