@@ -3,13 +3,15 @@
 -- differ from its total is flagged in payment_reconciliation (`unpaid` or `amount_mismatch`),
 -- and every order the mart calls `reconciled` or `refunded` is captured in full. Returns the
 -- orders where the mart and the payments disagree. On an incremental build, the orders the
--- build reconciled again.
+-- build reconciled again (when every order is checked, every payment is summed, no join).
+{%- set scope = latest_build_condition(ref('payment_reconciliation')) -%}
+{%- set every_order = 'true' if scope == 'true' else 'false' %}
 with
 
 reconciliation as not materialized (
     select *
     from {{ ref('payment_reconciliation') }}
-    where {{ latest_build_condition(ref('payment_reconciliation')) }}
+    where {{ scope }}
 ),
 
 orders as not materialized (
@@ -25,8 +27,12 @@ captured as (
         payments.order_sk,
         sum(payments.amount) as captured_amount
     from payments
-    inner join reconciliation on payments.order_sk = reconciliation.order_sk
-    where payments.payment_status = 'captured'
+    where
+        payments.payment_status = 'captured'
+        and (
+            {{ every_order }}
+            or payments.order_sk in (select reconciliation.order_sk from reconciliation)
+        )
     group by payments.order_sk
 ),
 

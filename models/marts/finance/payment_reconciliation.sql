@@ -36,7 +36,7 @@ affected_orders as (
 ),
 
 -- only orders with an Order_Id can be paid through the payment feed, which names orders by it
-payable_orders as (
+payable_orders as not materialized (
     select orders.*
     from orders
     where
@@ -46,6 +46,8 @@ payable_orders as (
         {%- endif %}
 ),
 
+-- the payments of those orders (every payment names a payable order; the final join keeps the
+-- payable ones)
 per_order as (
     select
         payments.order_sk,
@@ -62,7 +64,9 @@ per_order as (
             where payments.payment_status = 'captured'
         ) as captured_at
     from payments
-    inner join payable_orders on payments.order_sk = payable_orders.order_sk
+    {%- if is_incremental() %}
+        where payments.order_sk in (select affected_orders.order_sk from affected_orders)
+    {%- endif %}
     group by payments.order_sk
 ),
 

@@ -40,18 +40,19 @@ product_history as (
     select * from {{ ref('product_history') }}
 ),
 
-day_carts as (
+day_carts as not materialized (
     select carts.*
     from carts
     where carts.created_date >= {{ first_day }}
 ),
 
--- Each item at the list price of the product version valid when it was put in the cart.
-cart_values as (
+-- The items of abandoned carts by day, each at the list price of the product version valid when
+-- it was put in the cart (summed by day directly: no per-cart step).
+abandoned_items as (
     select
-        cart_items.cart_id,
-        sum(cart_items.quantity) as units,
-        sum(cart_items.quantity * product_history.list_price) as cart_value
+        day_carts.created_date as date_day,
+        sum(cart_items.quantity) as abandoned_units,
+        sum(cart_items.quantity * product_history.list_price) as abandoned_value
     from cart_items
     inner join day_carts on cart_items.cart_id = day_carts.cart_id
     left join product_history
@@ -62,24 +63,30 @@ cart_values as (
                 cart_items.added_at < product_history.valid_to
                 or product_history.valid_to is null
             )
-    group by cart_items.cart_id
+    where not day_carts.is_converted
+    group by day_carts.created_date
+),
+
+day_counts as (
+    select
+        created_date as date_day,
+        count(*) as carts_created,
+        count(*) filter (where is_converted) as carts_converted,
+        count(*) filter (where not is_converted) as carts_abandoned
+    from day_carts
+    group by created_date
 ),
 
 per_day as (
     select
-        day_carts.created_date as date_day,
-        count(*) as carts_created,
-        count(*) filter (where day_carts.is_converted) as carts_converted,
-        count(*) filter (where not day_carts.is_converted) as carts_abandoned,
-        coalesce(
-            sum(cart_values.units) filter (where not day_carts.is_converted), 0
-        ) as abandoned_units,
-        coalesce(
-            sum(cart_values.cart_value) filter (where not day_carts.is_converted), 0
-        ) as abandoned_value
-    from day_carts
-    left join cart_values on day_carts.cart_id = cart_values.cart_id
-    group by day_carts.created_date
+        day_counts.date_day,
+        day_counts.carts_created,
+        day_counts.carts_converted,
+        day_counts.carts_abandoned,
+        coalesce(abandoned_items.abandoned_units, 0) as abandoned_units,
+        coalesce(abandoned_items.abandoned_value, 0) as abandoned_value
+    from day_counts
+    left join abandoned_items on day_counts.date_day = abandoned_items.date_day
 ),
 
 final as (
