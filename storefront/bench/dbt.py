@@ -25,12 +25,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +36,7 @@ from pathlib import Path
 from loaders.load import load_directory
 from storefront import warehouse
 from storefront.bench import profile
+from storefront.bench.loading import run_measured
 from storefront.load import loader_connection
 from storefront.simulate import generate
 from storefront.warehouse import dbt as dbtrun
@@ -55,10 +53,12 @@ PRODUCTION_BUILD = ("build", "--exclude-resource-type", "unit_test")
 
 @dataclass
 class Timing:
-    """One dbt build: its wall time and the CPU time of the dbt process (not PostgreSQL's)."""
+    """One dbt command: its wall time, the CPU time of the dbt process (not PostgreSQL's) and
+    that process's peak resident memory (KiB)."""
 
     wall: float
     cpu: float
+    peak_kib: int = 0
 
 
 @dataclass
@@ -118,29 +118,16 @@ def _step(message: str) -> None:
     print(f"bench_dbt: {message}", file=sys.stderr, flush=True)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _dbt(args: Sequence[str], target: warehouse.Target, folder: Path) -> Timing:
-    """Run dbt ARGS against ``target``; return how long it took; raise if dbt fails."""
+    """Run dbt ARGS against ``target``; return how long it took and its peak memory (measured
+    by ``run_measured``); raise if dbt fails."""
     paths = ["--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
-    cpu = _children_cpu()
-    began = time.perf_counter()
-    done = subprocess.run(
-        [dbtrun.dbt_executable(), *args, *paths],
-        env=warehouse.dbt_env(target),
-        cwd=warehouse.project_dir(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - began
+    done = run_measured([dbtrun.dbt_executable(), *args, *paths], warehouse.dbt_env(target),
+                        cwd=warehouse.project_dir())
     if done.returncode != 0:
-        tail = "\n".join(done.stdout.strip().splitlines()[-15:])
+        tail = "\n".join(done.out.strip().splitlines()[-15:])
         raise warehouse.WarehouseError(f"dbt {' '.join(args)} failed:\n{tail}")
-    return Timing(seconds, _children_cpu() - cpu)
+    return Timing(done.seconds, done.cpu, done.peak_kib)
 
 
 def _load(target: warehouse.Target, folder: Path) -> None:

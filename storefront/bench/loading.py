@@ -26,7 +26,9 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import psycopg
 
@@ -128,19 +130,64 @@ def write_order_lines(path: Path, rows: int, seed: int = 2018) -> int:
     return path.stat().st_size
 
 
+@dataclass
+class Measured:
+    """A finished command: its exit status, wall seconds, CPU seconds and peak resident memory
+    (``ru_maxrss`` from ``os.wait4``: KiB on Linux, of the command and the children it waited
+    for, not of this process), and what it printed."""
+
+    returncode: int
+    seconds: float
+    cpu: float
+    peak_kib: int
+    out: str
+    err: str
+
+
+def run_measured(
+    command: Sequence[str], env: dict[str, str], cwd: Path | None = None
+) -> Measured:
+    """Run a command to its end and measure it (:class:`Measured`). Its output goes to temporary
+    files, not pipes, so a chatty command never blocks on a full pipe while we wait for it."""
+
+    def temporary() -> IO[str]:
+        return tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+
+    with temporary() as out, temporary() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait
+        out.seek(0)
+        err.seek(0)
+        return Measured(proc.returncode, seconds, usage.ru_utime + usage.ru_stime,
+                        usage.ru_maxrss, out.read(), err.read())
+
+
 def run_timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Run a command; return (wall seconds, peak RSS in KB, stdout). Fails loudly."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(command)} failed: {err.strip() or out.strip()}")
-    return seconds, usage.ru_maxrss, out
+    done = run_measured(command, env)
+    if done.returncode != 0:
+        raise SystemExit(
+            f"bench: {' '.join(command)} failed: {done.err.strip() or done.out.strip()}"
+        )
+    return done.seconds, done.peak_kib, done.out
+
+
+def psql_copy(env: dict[str, str], table: str, columns: str, path: Path) -> float:
+    """``psql \\copy`` of the CSV file ``path`` (with a header) into ``table`` (``columns``):
+    the wall seconds of the whole psql command."""
+    psql = str(warehouse.bin_dir() / "psql")
+    copy = f"\\copy {table} ({columns}) from '{path}' with (format csv, header true)"
+    seconds, _, _ = run_timed([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", copy], env)
+    return seconds
+
+
+def storefront_load(folder: Path, env: dict[str, str]) -> tuple[float, int, str]:
+    """``storefront load DIR`` (the whole command, in a process of its own): (wall seconds, peak
+    RSS in KB, what it printed). Fails loudly when a file is not loaded."""
+    return run_timed([sys.executable, "-m", "storefront.cli", "load", str(folder)], env)
 
 
 @contextmanager
@@ -199,7 +246,6 @@ def bench_load(rows: int, repeat: int) -> dict[str, float]:
 def _bench_load_runs(
     target: warehouse.Target, env: dict[str, str], data: Path, rows: int, repeat: int
 ) -> tuple[dict[str, float], int]:
-    psql = str(warehouse.bin_dir() / "psql")
     best: dict[str, float] = {}
     peak_rss = 0
     with psycopg.connect(target.conninfo(), autocommit=True) as conn:
@@ -212,10 +258,7 @@ def _bench_load_runs(
             for name, table in (("plain", "bench_plain"), ("shaped", "bench_shaped")):
                 conn.execute(f"truncate {table}")
                 conn.execute("checkpoint")
-                copy = f"\\copy {table} ({COLUMNS16}) from '{data}' with (format csv, header true)"
-                seconds, _, _ = run_timed(
-                    [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", copy], env
-                )
+                seconds = psql_copy(env, table, COLUMNS16, data)
                 best[name] = min(best.get(name, seconds), seconds)
             conn.execute("truncate raw.order_lines, raw.rejected_rows, raw.load_batches cascade")
             conn.execute("checkpoint")
@@ -257,9 +300,7 @@ def bench_feeds(folder: Path | None, rows: int) -> dict[str, float]:
             )
         size = sum(p.stat().st_size for p in folder.rglob("*.csv"))
         with throwaway_server(root) as (target, env):
-            seconds, rss, out = run_timed(
-                [sys.executable, "-m", "storefront.cli", "load", str(folder)], env
-            )
+            seconds, rss, out = storefront_load(folder, env)
             with psycopg.connect(target.conninfo(), autocommit=True) as conn:
                 counts = {
                     feed.table: conn.execute(
