@@ -19,8 +19,8 @@ the order lines; ~7 GB per million order lines for the first size. For each size
    table of ``bench load`` plus ``order_id``; dropped afterwards): the yardstick of the issue,
    "full refresh ≤ 25× psql \\copy of the same order-lines file, measured in the same run";
 3. times ``storefront load DIR`` (every feed, the whole command in a process of its own) and
-   takes its peak resident memory from ``os.wait4`` (the goal: under 300 MB at any size; the
-   table shows the larger of this load's and the next day's);
+   takes its peak resident memory (its own ``VmHWM``, polled by ``run_measured``; the goal:
+   under 300 MB at any size; the table shows the larger of this load's and the next day's);
 4. sets up the roles, parses the project (untimed), then times the production build with
    ``--full-refresh`` (``PRODUCTION_BUILD``) and takes dbt's peak memory (the table: the larger
    of the full and the incremental build's);
