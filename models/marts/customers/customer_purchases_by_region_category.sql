@@ -6,17 +6,14 @@
     )
 }}
 
-{#- Rule 2 (macros/incremental.sql): customers with lines or registry versions written since
-    this table's latest build get all their rows recomputed from all their lines
+{#- Rule 2 (macros/incremental.sql): int_order_lines_located rewrites every line of a customer
+    with new lines or registry versions; those customers, found among its rows written since
+    this table's latest build, get all their rows recomputed from all their lines
     (delete+insert by customer_id), looked up when the model runs. A full build takes every
     customer. -#}
-{%- set priced_lines = ref('int_order_lines_priced') -%}
-{%- set customer_history = ref('customer_history') -%}
 {%- if is_incremental() -%}
     {%- set affected = lookup_keys(
-        'select customer_id from ' ~ priced_lines
-        ~ ' where ' ~ built_since_last_build('built_at')
-        ~ ' union select customer_id from ' ~ customer_history
+        'select distinct customer_id from ' ~ ref('int_order_lines_located')
         ~ ' where ' ~ built_since_last_build('built_at'),
         'bigint'
     ) -%}
