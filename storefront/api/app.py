@@ -22,11 +22,10 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 
 from storefront.api import TOKEN_VARIABLE, errors, queries
 from storefront.api import metrics as semantic
-from storefront.api.db import Database, make_engine, reporter_target
+from storefront.api.db import Database, reporter_target
 from storefront.api.deps import no_unknown_parameters
 from storefront.api.routes import analytics, entities, health
 from storefront.api.routes import metrics as metric_routes
@@ -64,7 +63,7 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
             503: {"model": Error, "description": "the database is unreachable or too slow"},
         },
     )
-    app.state.database = database or Database(make_engine(reporter_target()))
+    app.state.database = database or Database(reporter_target())
     app.state.token = token if token is not None else os.environ.get(TOKEN_VARIABLE) or None
     app.state.metrics = semantic.Loader()  # MetricFlow, loaded by the first /metrics/ request
     for router in (entities.router, analytics.router, metric_routes.router, health.router):
@@ -197,7 +196,8 @@ class Gate:
         if cached is not None and time.monotonic() - cached[0] < BUILD_TTL_SECONDS:
             built_at = cached[1]
         else:
-            built_at = await run_in_threadpool(_latest_build, database)
+            built_at = await database.read(queries.latest_build)
+            database.latest_build_cache = (time.monotonic(), built_at)
         request.state.built_at = built_at  # the answers of /metrics/query are kept per build
         key = f"{built_at.isoformat() if built_at else '-'} {request.url.path}?{request.url.query}"
         return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -222,9 +222,3 @@ class Gate:
 # ETags within a second, and a busy server does not ask the database on every request.
 BUILD_TTL_SECONDS = 1.0
 
-
-def _latest_build(database: Database):
-    with database.sessions() as db:
-        built_at = queries.latest_build(db)
-    database.latest_build_cache = (time.monotonic(), built_at)
-    return built_at

@@ -1,14 +1,15 @@
-"""Dependencies shared by the routes: a read-only session per request, and the check that
-refuses query parameters a route does not declare."""
+"""Dependencies shared by the routes: their reads (``read``, awaited; ``session``, a
+read-only session for a route that runs in a worker thread), and the check that refuses query
+parameters a route does not declare."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.dependencies.models import Dependant
 from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
@@ -38,6 +39,15 @@ Id = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_BIGINT)]
 
 
+async def reader(request: Request) -> Callable[..., Awaitable[Any]]:
+    """:meth:`storefront.api.db.Database.read` of the app's database: ``await read(query,
+    *args)`` runs a function of the query layer on a read-only session."""
+    return request.app.state.database.read
+
+
+Read = Annotated[Callable[..., Awaitable[Any]], Depends(reader)]
+
+
 def session(request: Request) -> Iterator[Session]:
     with request.app.state.database.sessions() as db:
         yield db
@@ -50,7 +60,7 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def no_unknown_parameters(request: Request) -> None:
+async def no_unknown_parameters(request: Request) -> None:
     """422 naming a query parameter the route does not take (a typo is not ignored)."""
     route = request.scope.get("route")
     # the API's routes only: not the pages and files outside its schema (the docs, the

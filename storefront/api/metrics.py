@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import json
 import logging
 import os
@@ -515,6 +516,7 @@ class Loader:
             with self._lock:
                 if self._layer is None:
                     self._layer = SemanticLayer.load(self._path)
+                    gc.freeze()  # kept for good: out of the collector's sight (serve.py)
         return self._layer
 
 

@@ -11,8 +11,19 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Text, cast, func, literal, literal_column, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storefront.api import pagination
@@ -88,34 +99,60 @@ def list_customers(
     return _paged(session, query, keys, descending, limit, cursor)
 
 
-def customer_revenue_by_category(session: Session, customer_id: int) -> list[dict]:
-    query = (
+def _json_rows(query: Select, name: str, *order_by: str) -> Any:
+    """The rows of ``query`` as one JSON array (``[]`` when there are none), in ``order_by``
+    order (columns of ``query``; ``-`` first: descending): a lookup reads an entity and its
+    parts in one round trip. Numbers come back as exact ``Decimal`` (see :mod:`.db`)."""
+    rows = query.subquery(name)
+    keys = [rows.c[key[1:]].desc() if key.startswith("-") else rows.c[key] for key in order_by]
+    return (
+        select(func.coalesce(func.json_agg(aggregate_order_by(literal_column(name), *keys)),
+                             func.json_build_array()))
+        .select_from(rows).scalar_subquery()
+    )
+
+
+# The lookups by id: one statement each, built once (their id a bind parameter), since
+# building a select() costs more than running it.
+_CUSTOMER = select(
+    DimCustomer,
+    _json_rows(
         select(
             FctOrderLine.product_category,
             func.count(func.distinct(FctOrderLine.order_sk)).label("order_count"),
             func.sum(FctOrderLine.quantity).label("units"),
             func.sum(FctOrderLine.sales).label("revenue"),
-        )
-        .where(FctOrderLine.customer_id == customer_id)
-        .group_by(FctOrderLine.product_category)
-        .order_by(func.sum(FctOrderLine.sales).desc(), FctOrderLine.product_category)
+        ).where(FctOrderLine.customer_id == DimCustomer.customer_id)
+        .group_by(FctOrderLine.product_category).correlate(DimCustomer),
+        "category", "-revenue", "product_category",
+    ).label("revenue_by_category"),
+    _json_rows(
+        select(FctOrder).where(FctOrder.customer_id == DimCustomer.customer_id)
+        .order_by(FctOrder.order_date.desc(), FctOrder.order_sk.desc()).limit(LATEST_ORDERS)
+        .correlate(DimCustomer),
+        "latest", "-order_date", "-order_sk",
+    ).label("latest_orders"),
+).where(DimCustomer.customer_id == bindparam("customer_id"))
+_ORDER = (
+    select(
+        FctOrder,
+        _json_rows(select(FctOrderLine).where(FctOrderLine.order_sk == FctOrder.order_sk)
+                   .correlate(FctOrder), "line", "order_line_sk").label("lines"),
     )
-    return [dict(row._mapping) for row in session.execute(query)]
+    # by Order_Id, else (an order without one) by order_sk
+    .where((FctOrder.order_id == bindparam("order_id"))
+           | (FctOrder.order_sk == bindparam("order_id")))
+    .order_by((FctOrder.order_id == bindparam("order_id")).desc().nulls_last()).limit(1)
+)
 
 
 def get_customer(session: Session, customer_id: int) -> dict | None:
-    customer = session.get(DimCustomer, customer_id)
-    if customer is None:
+    """The customer, their revenue by category (highest first) and their latest orders."""
+    found = session.execute(_CUSTOMER, {"customer_id": customer_id}).first()
+    if found is None:
         return None
-    orders = session.scalars(
-        select(FctOrder).where(FctOrder.customer_id == customer_id)
-        .order_by(FctOrder.order_date.desc(), FctOrder.order_sk.desc()).limit(LATEST_ORDERS)
-    )
-    return {
-        **_columns(customer),
-        "revenue_by_category": customer_revenue_by_category(session, customer_id),
-        "latest_orders": list(orders),
-    }
+    customer, by_category, latest = found
+    return {**_columns(customer), "revenue_by_category": by_category, "latest_orders": latest}
 
 
 def _columns(row: Any) -> dict:
@@ -143,16 +180,11 @@ def list_orders(
 def get_order(session: Session, order_id: str) -> dict | None:
     """The order whose Order_Id is ``order_id`` (or whose ``order_sk`` it is: orders without
     an Order_Id are named by their surrogate key), with its lines."""
-    order = session.scalars(
-        select(FctOrder).where(FctOrder.order_id == order_id).limit(1)
-    ).first() or session.get(FctOrder, order_id)
-    if order is None:
+    found = session.execute(_ORDER, {"order_id": order_id}).first()
+    if found is None:
         return None
-    lines = session.scalars(
-        select(FctOrderLine).where(FctOrderLine.order_sk == order.order_sk)
-        .order_by(FctOrderLine.order_line_sk)
-    )
-    return {**_columns(order), "lines": list(lines)}
+    order, lines = found
+    return {**_columns(order), "lines": lines}
 
 
 # -- products -----------------------------------------------------------------------------------

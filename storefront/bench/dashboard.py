@@ -130,9 +130,9 @@ def _page_loads(url: str, loads: int = PAGE_LOADS) -> list[float]:
 def measure(target: warehouse.Target, url: str) -> dict:
     """Both measures against the dashboard at ``url`` over ``target`` (as the reporter)."""
     from storefront.api import queries
-    from storefront.api.db import Database, make_engine, reporter_target
+    from storefront.api.db import Database, reporter_target
 
-    database = Database(make_engine(reporter_target(target)))
+    database = Database(reporter_target(target))
     with database.sessions() as session:
         found = queries.sales_filter_options(session)
     options = {"regions": found["regions"], "categories": found["categories"],
@@ -140,7 +140,7 @@ def measure(target: warehouse.Target, url: str) -> dict:
                "last_day": found["last_day"].isoformat()}
     loads = _page_loads(url)  # first: the first page the server ever served
     callbacks = _callback_times(url, database, options)
-    database.engine.dispose()
+    database.dispose()
     return {"loads": loads, "callbacks": callbacks, "changes": list(filter_changes(options))}
 
 

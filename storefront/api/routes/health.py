@@ -14,11 +14,10 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health", response_model=schemas.Health,
             responses={503: {"model": schemas.Health}})
-def health(request: Request):
+async def health(request: Request):
     """200 with the time of the latest build when the marts can be read, else 503."""
     try:
-        with request.app.state.database.sessions() as db:
-            built_at = queries.latest_build(db)
+        built_at = await request.app.state.database.read(queries.latest_build)
     except SQLAlchemyError as exc:
         body = schemas.Health(status="unavailable", database="unreachable",
                               detail=one_line(exc))

@@ -4,6 +4,7 @@ caching, access and the read-only session."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest
 import sales_truth as truth
 from conftest import PROJECT, Server, run_cli, run_dbt
 from storefront.api import queries
-from storefront.api.db import Database, make_engine
+from storefront.api.db import Database
 from storefront.warehouse import Target
 
 
@@ -185,13 +186,25 @@ def test_a_customer_with_revenue_by_category_and_latest_orders(api, db):
         " join core.products as p using (product_sk) join core.categories as c using"
         " (category_sk) where l.customer_id = %s group by 1 order by 2 desc, 1",
         (customer_id,)).fetchall()
-    assert [(c["product_category"], money(c["revenue"]))
-            for c in body["revenue_by_category"]] == by_category
+    # read in the lookup's one statement as JSON, the money is exact and written as the
+    # database writes it (str(Decimal): the cents kept, no exponent)
+    assert [(c["product_category"], c["revenue"])
+            for c in body["revenue_by_category"]] == [(n, str(v)) for n, v in by_category]
     latest = db.execute(
         "select order_sk from core.orders where customer_id = %s"
         " order by order_date desc, order_sk desc limit 10", (customer_id,)).fetchall()
     assert [o["order_sk"] for o in body["latest_orders"]] == [row[0] for row in latest]
     assert "email" not in body and "first_name" not in body and "city" not in body
+
+
+def test_a_customer_who_never_ordered_has_empty_lists(api, db):
+    customer_id = db.execute(
+        "select customer_id from marts.dim_customers where order_count = 0"
+        " order by customer_id limit 1").fetchone()[0]
+    body = get(api, f"/customers/{customer_id}")
+    assert (body["customer_id"], body["order_count"], money(body["lifetime_revenue"])) \
+        == (customer_id, 0, 0)
+    assert (body["revenue_by_category"], body["latest_orders"]) == ([], [])
 
 
 def test_an_order_with_its_lines_and_payment_status(api, db):
@@ -202,7 +215,8 @@ def test_an_order_with_its_lines_and_payment_status(api, db):
     lines = db.execute(
         "select order_line_sk, sales from core.order_lines where order_sk = %s order by 1",
         (order_sk,)).fetchall()
-    assert [(line["order_line_sk"], money(line["sales"])) for line in body["lines"]] == lines
+    assert [(line["order_line_sk"], line["sales"]) for line in body["lines"]] \
+        == [(sk, str(sales)) for sk, sales in lines]
     assert money(body["revenue"]) == sum(sales for _, sales in lines)
     status = db.execute("select reconciliation_status from marts.payment_reconciliation"
                         " where order_sk = %s", (order_sk,)).fetchone()[0]
@@ -447,17 +461,31 @@ def test_no_token_no_binding_beyond_this_machine():
 def test_the_api_session_is_read_only_with_a_timeout(served_shop):
     reporter = Target(served_shop["target"].host, served_shop["target"].port,
                       "storefront_reporter", served_shop["target"].dbname)
-    database = Database(make_engine(reporter))
+    database = Database(reporter)
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    with database.sessions() as session:
-        assert session.execute(text("show statement_timeout")).scalar() == "5s"
-        assert session.execute(text("show transaction_read_only")).scalar() == "on"
-        assert queries.latest_build(session) is not None
-    with database.sessions() as session, pytest.raises(DBAPIError, match="read-only"):
+    def settings(session) -> tuple:
+        return (session.execute(text("show statement_timeout")).scalar(),
+                session.execute(text("show transaction_read_only")).scalar(),
+                queries.latest_build(session) is not None)
+
+    def write(session) -> None:
         session.execute(text("create temporary table scratch (x int)"))
-    database.engine.dispose()
+
+    async def routes_read():  # the routes' reads (Database.read), on the event loop
+        found = await database.read(settings)
+        with pytest.raises(DBAPIError, match="read-only"):
+            await database.read(write)
+        return found
+
+    assert asyncio.run(routes_read()) == ("5s", "on", True)
+    # the worker threads' sessions (the dashboard, MetricFlow's queries)
+    with database.sessions() as session:
+        assert settings(session) == ("5s", "on", True)
+    with database.sessions() as session, pytest.raises(DBAPIError, match="read-only"):
+        write(session)
+    database.dispose()
 
 
 def test_every_request_is_one_log_line_and_sigterm_stops_cleanly(served_shop):

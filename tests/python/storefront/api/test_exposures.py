@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from storefront.api import queries
 from storefront.api.app import create_app
-from storefront.api.db import Database, make_engine
+from storefront.api.db import Database
 from storefront.dashboard import callbacks, layout
 from storefront.warehouse import Target
 
@@ -25,12 +25,13 @@ class Recording(Database):
     """A reporter database that records the marts each statement reads."""
 
     def __init__(self, target: Target) -> None:
-        super().__init__(make_engine(target))
-        self.read: set[str] = set()
-        event.listen(self.engine, "before_cursor_execute", self._record)
+        super().__init__(target)
+        self.read_marts: set[str] = set()
+        for engine in (self.engine, self.async_engine.sync_engine):
+            event.listen(engine, "before_cursor_execute", self._record)
 
     def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.read |= set(MART.findall(statement))
+        self.read_marts |= set(MART.findall(statement))
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +87,8 @@ def test_the_api_exposure_lists_exactly_the_marts_its_routes_read(reporter, mani
     # the storefront_metrics exposure (tests/python/storefront/api/test_metrics*.py)
     assert {path for path in app.openapi()["paths"] if not path.startswith("/metrics/")} \
         == requested
-    assert database.read == exposure(manifest, "storefront_api")
-    database.engine.dispose()
+    assert database.read_marts == exposure(manifest, "storefront_api")
+    database.dispose()
 
 
 def test_the_dashboard_exposure_lists_exactly_the_marts_its_callbacks_read(reporter, manifest):
@@ -104,8 +105,8 @@ def test_the_dashboard_exposure_lists_exactly_the_marts_its_callbacks_read(repor
     ]:
         for function in callbacks.CALLBACKS:
             function(database, *args, options)
-    assert database.read == exposure(manifest, "storefront_dashboard")
-    database.engine.dispose()
+    assert database.read_marts == exposure(manifest, "storefront_dashboard")
+    database.dispose()
 
 
 def test_between_them_the_exposures_read_every_mapped_mart(manifest):

@@ -19,7 +19,7 @@ from sqlalchemy import event
 
 from conftest import Server, run_mf, semantic_env
 from storefront.api import metrics as semantic
-from storefront.api.db import Database, make_engine, reporter_target
+from storefront.api.db import Database, reporter_target
 
 D = Decimal
 
@@ -39,9 +39,9 @@ def layer(served_shop) -> semantic.SemanticLayer:
 @pytest.fixture(scope="module")
 def database(served_shop) -> Database:
     """The API's own database access: read-only sessions as storefront_reporter."""
-    database = Database(make_engine(reporter_target(served_shop["target"])))
+    database = Database(reporter_target(served_shop["target"]))
     yield database
-    database.engine.dispose()
+    database.dispose()
 
 
 ASKED: set[str] = set()  # the metrics the figure tests below asked for

@@ -13,7 +13,7 @@ import pytest
 
 import sales_truth as truth
 from storefront.api import queries
-from storefront.api.db import Database, make_engine
+from storefront.api.db import Database
 from storefront.dashboard import callbacks, figures, formats
 from storefront.warehouse import Target
 
@@ -21,10 +21,10 @@ from storefront.warehouse import Target
 @pytest.fixture(scope="module")
 def database(served_shop):
     target = served_shop["target"]
-    database = Database(make_engine(Target(target.host, target.port, "storefront_reporter",
-                                           target.dbname)))
+    database = Database(Target(target.host, target.port, "storefront_reporter",
+                               target.dbname))
     yield database
-    database.engine.dispose()
+    database.dispose()
 
 
 @pytest.fixture(scope="module")
