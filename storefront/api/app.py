@@ -58,6 +58,12 @@ def create_app(database: Database | None = None, token: str | None = None) -> Fa
         redoc_url=None,
         dependencies=[Depends(no_unknown_parameters)],
         responses={
+            # answered by the HTTP server (uvicorn) before the app sees the request: a
+            # malformed request, or a URL past its parser's limit (about 64 KB), which a long
+            # enough list of repeated parameters reaches
+            400: {"description": "the request could not be read (malformed, or its URL longer "
+                  "than about 64 KB)",
+                  "content": {"text/plain": {"schema": {"type": "string"}}}},
             401: {"model": Error, "description": "missing or wrong bearer token"},
             422: {"model": Error, "description": "a parameter is wrong (named in `parameter`)"},
             503: {"model": Error, "description": "the database is unreachable or too slow"},
@@ -166,11 +172,11 @@ class Gate:
                 await self.app(scope, receive, send_logged)
         finally:
             ms = (time.perf_counter() - started) * 1000
-            log.info("%s %s %d %.1f ms", request.method, request.url.path, status[0], ms)
+            log.info("%s %s %d %.1f ms", request.method, scope["path"], status[0], ms)
 
     async def _refuse_or_revalidate(self, request: Request) -> Response | None:
         token = self.api.state.token
-        path = request.url.path
+        path = request.scope["path"]
         if token and not _is_open(path):
             given = _given_token(request)
             if given is None or not hmac.compare_digest(given.encode(), token.encode()):
@@ -199,7 +205,8 @@ class Gate:
             built_at = await database.read(queries.latest_build)
             database.latest_build_cache = (time.monotonic(), built_at)
         request.state.built_at = built_at  # the answers of /metrics/query are kept per build
-        key = f"{built_at.isoformat() if built_at else '-'} {request.url.path}?{request.url.query}"
+        query = request.scope["query_string"].decode("latin-1")
+        key = f"{built_at.isoformat() if built_at else '-'} {request.scope['path']}?{query}"
         return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
     @staticmethod

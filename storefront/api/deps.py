@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
 
@@ -53,6 +54,15 @@ def session(request: Request) -> Iterator[Session]:
         yield db
 
 
+def _known_parameters(route: APIRoute) -> frozenset[str]:
+    """The query parameters ``route`` takes, worked out on its first request and kept on it."""
+    known = getattr(route, "storefront_query_parameters", None)
+    if known is None:
+        known = frozenset(_query_names(route.dependant))
+        route.storefront_query_parameters = known
+    return known
+
+
 def _query_names(dependant: Dependant) -> set[str]:
     names = {param.alias for param in dependant.query_params}
     for child in dependant.dependencies:
@@ -67,7 +77,7 @@ async def no_unknown_parameters(request: Request) -> None:
     # dashboard and its files, which Dash asks for with a version in the query string)
     if route is None or not hasattr(route, "dependant") or not route.include_in_schema:
         return
-    known = _query_names(route.dependant)
+    known = _known_parameters(route)
     for name in request.query_params:
         if name not in known:
             raise BadParameter(name, f"unknown query parameter: {name}")
