@@ -29,8 +29,8 @@ final as (
         -- measures
         coalesce(customer_totals.order_count, 0) as order_count,
         coalesce(customer_totals.units_purchased, 0) as units_purchased,
-        coalesce(customer_totals.revenue, 0) as lifetime_revenue,
-        coalesce(customer_totals.profit, 0) as lifetime_profit,
+        coalesce(customer_totals.revenue, 0.00) as lifetime_revenue,
+        coalesce(customer_totals.profit, 0.00) as lifetime_profit,
         round(customer_totals.revenue / customer_totals.order_count, 2)
             as avg_order_value,
 
