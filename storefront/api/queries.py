@@ -364,6 +364,18 @@ def priorities(session: Session) -> list[OrdersByPriority]:
     ))
 
 
+def urgent_order_share(session: Session) -> dict:
+    """The share of Critical and High orders (``business_summary``) and the orders by
+    priority, read on one session."""
+    summary = business_summary(session)
+    return {
+        "urgent_order_count": summary.urgent_order_count if summary else 0,
+        "order_count": summary.order_count if summary else 0,
+        "urgent_order_share": summary.urgent_order_share if summary else None,
+        "by_priority": priorities(session),
+    }
+
+
 def discount_impact(session: Session) -> list[DiscountImpact]:
     return list(session.scalars(select(DiscountImpact).order_by(DiscountImpact.discount_rate)))
 

@@ -32,13 +32,13 @@ Every server and file lives in a temporary folder, deleted at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from storefront.bench.api import WORKERS as API_WORKERS
 from storefront.bench.api import bench_api
 from storefront.bench.dashboard import bench_dashboard
 from storefront.bench.dbt import bench_dbt
@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--repeat", type=int, default=3, help="rounds, best kept (default 3)")
     serve = sub.add_parser("api", help="the API under load at 8 and 32 connections")
     serve.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")
-    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    serve.add_argument("--workers", type=int, default=API_WORKERS,
                        help="server processes (default: one per core)")
     board = sub.add_parser("dashboard", help="dashboard callbacks and first page load")
     board.add_argument("--rows", type=int, default=1_000_000, help="order lines (default 1M)")

@@ -31,6 +31,7 @@ from storefront.warehouse import roles
 SECONDS = 5.0
 WARM_UP_SECONDS = 1.0
 CONNECTIONS = (8, 32)
+WORKERS = os.cpu_count() or 1  # one server process per core
 GOALS = ("lookups >= 1,000 req/s with p95 <= 20 ms at 8 connections; analytics p95 <= 50 ms;"
          " /metrics/query (a cached shape) p95 <= 100 ms")
 FROM_CORE = {
@@ -113,7 +114,7 @@ def metric_cases(last_day: dt.date) -> dict[str, list[str]]:
     }
 
 
-def bench_api(order_lines: int = 1_000_000, workers: int = os.cpu_count() or 1) -> None:
+def bench_api(order_lines: int = 1_000_000, workers: int = WORKERS) -> None:
     with built_warehouse(order_lines, "storefront-bench-api-") as (target, root):
         process = None
         try:

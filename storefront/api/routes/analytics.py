@@ -108,13 +108,7 @@ async def average_order_size(read: Read):
 async def urgent_order_share(read: Read):
     """The share of orders of priority Critical or High, and orders by priority
     (analyses/q09)."""
-    summary = await read(queries.business_summary)
-    return {
-        "urgent_order_count": summary.urgent_order_count if summary else 0,
-        "order_count": summary.order_count if summary else 0,
-        "urgent_order_share": summary.urgent_order_share if summary else None,
-        "by_priority": await read(queries.priorities),
-    }
+    return await read(queries.urgent_order_share)
 
 
 @router.get("/discount-impact/", response_model=list[schemas.Discount])
