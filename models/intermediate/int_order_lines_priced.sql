@@ -51,6 +51,7 @@ final as (
         sales,
         profit,
         discount_rate,
+        shipping_cost,
         list_price,
         unit_cost,
         unit_cost * quantity as cost,  -- noqa: RF04
@@ -59,6 +60,7 @@ final as (
 
         -- dates and times
         order_date,
+        order_time,
         ordered_at,
 
         -- metadata

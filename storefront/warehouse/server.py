@@ -39,7 +39,7 @@ SYSTEM_USER = "embedded_postgres"
 SERVER_SETTINGS = {
     "listen_addresses": "''",
     "shared_buffers": "'256MB'",
-    "work_mem": "'64MB'",
+    "work_mem": "'256MB'",
     "maintenance_work_mem": "'256MB'",
     "max_wal_size": "'4GB'",
     "checkpoint_timeout": "'30min'",

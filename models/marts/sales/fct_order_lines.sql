@@ -8,10 +8,8 @@
 
 with
 
-order_lines as not materialized (
-    select * from {{ ref('order_lines') }}
-),
-
+-- the lines with the list price and unit cost of the product version valid when each was
+-- ordered (null when the catalog does not price it): one read of the lines, no join back
 priced_lines as not materialized (
     select * from {{ ref('int_order_lines_priced') }}
 ),
@@ -26,18 +24,7 @@ categories as (
 
 -- Rule 2 (macros/incremental.sql): the lines written since this table's latest build
 new_lines as (
-    select order_lines.*
-    from order_lines
-    where {{ built_since_last_build('order_lines.built_at') }}
-),
-
--- the list price and unit cost of the product version valid when each new line was ordered
--- (null when the catalog does not price it)
-new_prices as (
-    select
-        priced_lines.order_line_sk,
-        priced_lines.list_price,
-        priced_lines.unit_cost
+    select priced_lines.*
     from priced_lines
     where {{ built_since_last_build('priced_lines.built_at') }}
 ),
@@ -61,8 +48,8 @@ final as (
         new_lines.discount_rate,
         new_lines.profit,
         new_lines.shipping_cost,
-        new_prices.list_price,
-        new_prices.unit_cost,
+        new_lines.list_price,
+        new_lines.unit_cost,
 
         -- dates
         new_lines.order_date,
@@ -73,7 +60,6 @@ final as (
     from new_lines
     inner join products on new_lines.product_sk = products.product_sk
     inner join categories on products.category_sk = categories.category_sk
-    left join new_prices on new_lines.order_line_sk = new_prices.order_line_sk
 )
 
 select * from final
