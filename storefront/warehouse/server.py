@@ -39,6 +39,7 @@ SYSTEM_USER = "embedded_postgres"
 SERVER_SETTINGS = {
     "listen_addresses": "''",
     "shared_buffers": "'256MB'",
+    # a sort or hash of a million order lines stays in memory (docs/benchmarks.md)
     "work_mem": "'256MB'",
     "maintenance_work_mem": "'256MB'",
     "max_wal_size": "'4GB'",
