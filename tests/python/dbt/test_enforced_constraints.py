@@ -17,6 +17,7 @@ ENFORCED = [
     ("unique_combination_of_columns_cart_items_cart_id__product_sk", "cart_items"),
     ("unique_combination_of_columns_customer_history_customer_id__valid_from", "customer_history"),
     ("unique_dim_customers_customer_id", "dim_customers"),
+    ("unique_int_order_lines_keyed_order_line_sk", "int_order_lines_keyed"),
     ("source_unique_loader_load_batches_batch_id", "load_batches"),
 ]
 
