@@ -163,8 +163,7 @@ def bench_dbt(order_lines: int = DEFAULT_ORDER_LINES, repeat: int = 1) -> DbtBen
         for _ in range(max(1, repeat)):
             _step("dbt build --full-refresh")
             full = _dbt([*PRODUCTION_BUILD, "--full-refresh"], target, root)
-            nodes, elapsed = profile.read(root / "target" / "run_results.json")
-            full_profile = profile.summary(nodes, elapsed)
+            full_profile = profile.profile_of(root / "target")
             _step(f"full refresh: {full.wall:.1f} s; vacuum, then one more day")
             _settle(target)
             extension = generate.extend(data, days=1)
