@@ -163,7 +163,7 @@ def bench_dbt(order_lines: int = DEFAULT_ORDER_LINES, repeat: int = 1) -> DbtBen
         for _ in range(max(1, repeat)):
             _step("dbt build --full-refresh")
             full = _dbt([*PRODUCTION_BUILD, "--full-refresh"], target, root)
-            full_profile = profile.profile_of(root / "target")
+            full_profile = profile.profile_of(root / "target" / "run_results.json")
             _step(f"full refresh: {full.wall:.1f} s; vacuum, then one more day")
             _settle(target)
             extension = generate.extend(data, days=1)

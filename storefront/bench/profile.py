@@ -155,11 +155,11 @@ def summary(nodes: list[Node], elapsed: float, top: int = 15, manifest: dict | N
     return "\n".join(lines)
 
 
-def profile_of(target: Path, top: int = 15) -> str:
-    """The summary of the build whose artifacts are in ``target`` (run_results.json, and
-    manifest.json when it is there)."""
-    nodes, elapsed = read(target / "run_results.json")
-    manifest_path = target / "manifest.json"
+def profile_of(run_results: Path, top: int = 15) -> str:
+    """The summary of the build of ``run_results`` (with the ``manifest.json`` beside it, when
+    there is one)."""
+    nodes, elapsed = read(run_results)
+    manifest_path = run_results.parent / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
     return summary(nodes, elapsed, top, manifest)
 
@@ -171,10 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("run_results", type=Path)
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args(argv)
-    nodes, elapsed = read(args.run_results)
-    manifest_path = args.run_results.parent / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
-    print(summary(nodes, elapsed, args.top, manifest))
+    print(profile_of(args.run_results, args.top))
     return 0
 
 

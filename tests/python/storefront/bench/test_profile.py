@@ -58,7 +58,7 @@ def test_idle_core_seconds_add_up(build):
 
 def test_the_summary_names_the_path_and_the_idle_cores(build, served_shop):
     nodes, _, manifest = build
-    text = profile.profile_of(served_shop["work"] / "target")
+    text = profile.profile_of(served_shop["work"] / "target" / "run_results.json")
     assert "the critical path" in text
     assert profile.critical_path(nodes, manifest)[-1].name in text.splitlines()[-2]
     assert "fewer nodes running than the" in text.splitlines()[-1]
