@@ -7,6 +7,7 @@ take ``fresh_db``: a new database on that server, named after the test module.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -124,6 +125,13 @@ def run_dbt(*args: str, target: warehouse.Target, check: bool = True, timeout: f
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr}")
     return done
 
+
+
+def compiled_tests(manifest: Path) -> dict[str, dict]:
+    """The data tests of the dbt run that wrote ``manifest`` by name, each with the SQL dbt
+    compiled for it (``compiled_code``)."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {node["name"]: node for node in nodes if node["resource_type"] == "test"}
 
 # -- the shop behind the serving layer (API, dashboard) -----------------------------------------
 SERVED_SHOP_START = "2024-01-04"

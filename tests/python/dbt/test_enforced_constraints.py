@@ -6,10 +6,10 @@ tests/singular/assert_generic_tests_catch_bad_rows.sql.)"""
 
 from __future__ import annotations
 
-import json
-
 import psycopg
 import pytest
+
+from conftest import compiled_tests
 
 # (data test, its table): each enforced by the table's primary key or a unique index
 ENFORCED = [
@@ -22,18 +22,9 @@ ENFORCED = [
 ]
 
 
-def compiled_tests(shop: dict) -> dict[str, dict]:
-    """The data tests of the shop's build by name, with the SQL dbt ran for each."""
-    manifest = json.loads(shop["manifest"].read_text())
-    return {
-        node["name"]: node for node in manifest["nodes"].values()
-        if node["resource_type"] == "test"
-    }
-
-
 def compiled_sql(shop: dict, test_name: str) -> str:
     """The SQL dbt ran for ``test_name`` in the shop's build."""
-    return compiled_tests(shop)[test_name]["compiled_code"]
+    return compiled_tests(shop["manifest"])[test_name]["compiled_code"]
 
 
 def reads_of(plan: dict, table: str) -> list[int]:
@@ -45,7 +36,7 @@ def reads_of(plan: dict, table: str) -> list[int]:
 
 
 def test_every_test_of_an_enforced_property_is_gated_on_the_catalog(served_shop):
-    tests = compiled_tests(served_shop)
+    tests = compiled_tests(served_shop["manifest"])
     gated = {name for name, node in tests.items() if "pg_catalog" in node["compiled_code"]}
     assert {name for name, _ in ENFORCED} <= gated
     # every unique and unique_combination_of_columns test carries the gate

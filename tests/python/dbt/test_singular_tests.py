@@ -5,20 +5,12 @@ in a transaction rolled back at the end."""
 
 from __future__ import annotations
 
-import json
-
 import psycopg
 import pytest
 
-from conftest import run_dbt
+from conftest import compiled_tests, run_dbt
 
 ONE_CUSTOMER_AND_DAY = "assert_orders_have_one_customer_and_day"
-
-
-def compiled(manifest_path, name: str) -> str:
-    manifest = json.loads(manifest_path.read_text())
-    (node,) = [n for n in manifest["nodes"].values() if n["name"] == name]
-    return node["compiled_code"]
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +21,12 @@ def scopes(served_shop, tmp_path_factory) -> dict[str, str]:
             "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
             target=served_shop["target"])
     return {
-        "latest build": compiled(served_shop["manifest"], ONE_CUSTOMER_AND_DAY),
-        "full build": compiled(work / "target" / "manifest.json", ONE_CUSTOMER_AND_DAY),
+        "latest build": compiled_tests(served_shop["manifest"])[ONE_CUSTOMER_AND_DAY][
+            "compiled_code"
+        ],
+        "full build": compiled_tests(work / "target" / "manifest.json")[ONE_CUSTOMER_AND_DAY][
+            "compiled_code"
+        ],
     }
 
 
