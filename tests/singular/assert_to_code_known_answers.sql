@@ -1,4 +1,5 @@
--- to_code turns the export's labels into the documented codes. Returns the failing cases.
+-- to_code turns the export's labels into the documented codes, by its fast path (a label that is
+-- already words joined by single underscores) and by its general rule. Returns the failing cases.
 with
 
 cases as (
@@ -15,6 +16,13 @@ cases as (
         ('e_wallet', 'e_wallet'),
         ('  Mobile  ', 'mobile'),
         ('Not-Defined!', 'not_defined'),
+        ('A_B', 'a_b'),
+        ('Top10', 'top10'),
+        ('a__b', 'a_b'),
+        ('_a', 'a'),
+        ('a_', 'a'),
+        ('_', null),
+        ('Café', 'caf'),
         ('', null),
         ('--', null),
         (null, null)
