@@ -7,10 +7,11 @@
     the index is built by one sort and each foreign key is validated by one join: 2 s.
 
     The keys stay declared in yml as usual (contract, docs, DAG order); only their DDL moves.
-    Check constraints (the value rules of core and marts) stay in CREATE TABLE, each named after
-    its model (and column).
-    postgres__get_table_columns_and_constraints leaves primary and foreign keys out of CREATE
-    TABLE for `table` and `incremental` models, and the post-hook add_key_constraints()
+    Not-null, unique and check constraints (the value rules of core and marts, each check named
+    after its model and column) come with the table: macros/create_table_as.sql adds them right
+    after CREATE TABLE AS, or, where it keeps dbt's CREATE TABLE + INSERT,
+    postgres__get_table_columns_and_constraints writes them into CREATE TABLE without the keys.
+    For `table` and `incremental` models the post-hook add_key_constraints()
     (dbt_project.yml) adds the keys the table does not have yet, in the same transaction, before
     the new table is committed: a violation fails the model and leaves the previous table in
     place. An incremental run finds its keys in place and adds nothing (rows it inserts are
@@ -22,6 +23,20 @@
     {%- if config.get('materialized') not in ('table', 'incremental') -%}
         {{ return(table_columns_and_constraints()) }}
     {%- endif -%}
+    {%- set parts = contract_without_keys() -%}
+    {%- set rendered = adapter.render_raw_columns_constraints(raw_columns=parts.columns)
+        + adapter.render_raw_model_constraints(raw_constraints=parts.model_constraints) -%}
+    (
+        {{ rendered | join(',\n        ') }}
+    )
+{%- endmacro %}
+
+
+{#- The model's contract without its primary and foreign keys: `columns` (name -> the yml
+    column, its constraints without keys and checks) and `model_constraints` (every check, a
+    column's named after the model and column, and the model-level constraints other than keys).
+    Shared by CREATE TABLE (above) and CREATE TABLE AS (macros/create_table_as.sql). -#}
+{% macro contract_without_keys() -%}
     {%- set key_types = ['primary_key', 'foreign_key'] -%}
     {%- set columns = {} -%}
     {%- set model_constraints = [] -%}
@@ -51,11 +66,7 @@
             {%- do model_constraints.append(constraint) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set rendered = adapter.render_raw_columns_constraints(raw_columns=columns)
-        + adapter.render_raw_model_constraints(raw_constraints=model_constraints) -%}
-    (
-        {{ rendered | join(',\n        ') }}
-    )
+    {{- return({'columns': columns, 'model_constraints': model_constraints}) -}}
 {%- endmacro %}
 
 

@@ -97,6 +97,7 @@ def project(fresh_db, tmp_path_factory):
     with psycopg.connect(fresh_db.conninfo(), autocommit=True) as conn:
         yield {
             "conn": conn,
+            "db": fresh_db,
             "results": results,
             "target": folder / "target",
             "manifest": json.loads((folder / "target" / "manifest.json").read_text()),
@@ -253,6 +254,90 @@ def test_core_and_marts_enforce_their_contracts(project):
             assert node["config"]["contract"]["enforced"], name
             assert node["config"]["materialized"] in ("table", "incremental"), name
             assert all(column["data_type"] for column in node["columns"].values()), name
+
+
+def test_contracted_tables_are_exactly_their_contracts(project):
+    """Core and marts are written by CREATE TABLE AS and their constraints added after
+    (macros/create_table_as.sql): each table still has the contract's columns in its order, its
+    types, NOT NULL exactly where declared (or where a primary key implies it) and its unique
+    constraints, as dbt's own CREATE TABLE would have made it."""
+    conn = project["conn"]
+    checked = 0
+    for name, node in models(project["manifest"]).items():
+        if Path(node["original_file_path"]).parts[1] not in ("core", "marts"):
+            continue
+        relation = f"{node['schema']}.{node['alias']}"
+        declared = []
+        for column, spec in node["columns"].items():
+            types = {c["type"] for c in spec.get("constraints", [])}
+            normalized = conn.execute(
+                "select format_type(to_regtype(%s), null)", (spec["data_type"],)
+            ).fetchone()[0]
+            declared.append((column, normalized, bool(types & {"not_null", "primary_key"})))
+        built = conn.execute(
+            """
+            select attname, format_type(atttypid, atttypmod), attnotnull
+            from pg_attribute
+            where attrelid = cast(%s as regclass) and attnum > 0 and not attisdropped
+            order by attnum
+            """,
+            (relation,),
+        ).fetchall()
+        assert built == declared, relation
+        unique_declared = {
+            column for column, spec in node["columns"].items()
+            if "unique" in {c["type"] for c in spec.get("constraints", [])}
+        }
+        unique_built = {
+            row[0] for row in conn.execute(
+                """
+                select attname from pg_constraint
+                inner join pg_attribute
+                    on attrelid = conrelid and attnum = any(conkey)
+                where conrelid = cast(%s as regclass) and contype = 'u'
+                """,
+                (relation,),
+            )
+        }
+        assert unique_built == unique_declared, relation
+        checked += 1
+    assert checked >= 40
+    assert conn.execute(
+        "select attnotnull from pg_attribute where attrelid = cast('core.categories' as regclass)"
+        " and attname = 'category_name'"
+    ).fetchone() == (True,)
+
+
+def test_a_row_breaking_a_check_constraint_stops_its_model_and_keeps_the_table(project, tmp_path):
+    """A payment of a negative amount landed in raw (past the loader, which would quarantine
+    it): the rebuild of core.payments fails on `payments_amount_check`, naming it, and the table
+    it would have replaced is still there."""
+    conn = project["conn"]
+    paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
+    (batch,) = conn.execute(
+        """
+        insert into raw.load_batches (feed, source_file, content_sha256, status, started_at)
+        values ('payments', 'bad.csv', 'test-negative-amount', 'loaded', now())
+        returning batch_id
+        """
+    ).fetchone()
+    try:
+        conn.execute(
+            "insert into raw.payments (payment_id, order_id, processed_at, payment_method, amount,"
+            " status, _batch_id, _line_number) values (1, 1, '2024-01-01 10:00', 'credit_card',"
+            " -5, 'captured', %s, 1)",
+            (batch,),
+        )
+        before = conn.execute("select cast('core.payments' as regclass)::oid").fetchone()
+        done = run_dbt("run", "-s", "payments", "--full-refresh", *paths,
+                       target=project["db"], check=False)
+        assert done.returncode != 0
+        assert "payments_amount_check" in done.stdout
+        assert conn.execute("select cast('core.payments' as regclass)::oid").fetchone() == before
+        assert conn.execute("select count(*) from core.payments").fetchone() == (0,)
+    finally:
+        conn.execute("delete from raw.payments where _batch_id = %s", (batch,))
+        conn.execute("delete from raw.load_batches where batch_id = %s", (batch,))
 
 
 def declared_checks(manifest: dict) -> dict[tuple[str, str], str]:
