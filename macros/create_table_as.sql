@@ -2,52 +2,29 @@
     How a table with an enforced contract is created: CREATE TABLE AS, then its constraints.
 
     dbt-postgres creates a contracted table empty, with its columns and constraints, and fills it
-    with INSERT ... SELECT. PostgreSQL runs such an INSERT in one process and writes row by row;
-    CREATE TABLE AS writes through a bulk-insert buffer and may compute its SELECT with parallel
-    workers. So a contracted `table` or `incremental` model (the core and the marts) is written
-    here as
+    with INSERT ... SELECT. PostgreSQL runs such an INSERT in one process and looks up the page
+    to write for every row; CREATE TABLE AS writes through a bulk-insert buffer and may compute
+    its SELECT with parallel workers. So a contracted `table` or `incremental` model (the core
+    and the marts) is written here as
         create table <relation> as select cast(<column> as <contract type>) as <column>, ...
-        from (<model sql>) as model_subq;
-        alter table <relation> alter column ... set not null, ..., add constraint ... check (...);
-    the columns in the contract's order with the contract's types (the casts change nothing
-    when the model's types match, which dbt's contract check asserts first, as it always does),
-    then every not-null, unique and check constraint of the contract in one ALTER TABLE, which
-    PostgreSQL validates in one scan of the new table; a violation fails the model as before,
-    naming the constraint. Primary and foreign keys follow in the post-hook
-    (macros/key_constraints.sql). The table ends exactly as dbt's own DDL would leave it
-    (tests/python/dbt/test_contract_ddl.py compares the two catalogs). At 1,000,000 order lines:
-    see docs/benchmarks.md ("A fourth pass").
+        from (<model sql>) as model_subq
+    the columns in the contract's order with the contract's types (the casts change nothing when
+    the model's types match, which dbt's contract check asserts first, as it always does). Its
+    status (`SELECT <rows>`) is the model's: run_results.json counts the rows written. The
+    post-hook add_contract_constraints (macros/key_constraints.sql) then adds every not-null,
+    unique and check constraint of the contract together with the primary and foreign keys, in
+    one ALTER TABLE in the same transaction, which PostgreSQL validates in one scan: a violation
+    fails the model, naming the constraint, and leaves the previous table in place. The table
+    ends exactly as dbt's own DDL would leave it (tests/python/dbt/test_dbt_project.py compares
+    each table with its contract). At 1,000,000 order lines: docs/benchmarks.md ("A fourth
+    pass").
 
     Temporary tables (an incremental run's new rows), models without an enforced contract, and a
     contract with a constraint type other than not_null, unique, check and the keys keep
     dbt-postgres's behaviour.
 -#}
 {% macro postgres__create_table_as(temporary, relation, sql) -%}
-    {%- set contract_config = config.get('contract') -%}
-    {%- set as_select = not temporary and contract_config.enforced
-        and config.get('materialized') in ('table', 'incremental') -%}
-    {%- set parts = contract_without_keys() if as_select else none -%}
-    {%- set clauses = [] -%}
-    {%- set unsupported = [] -%}
-    {%- if as_select -%}
-        {%- for name, column in parts.columns.items() -%}
-            {%- set quoted = adapter.quote(name) if column.get('quote') else name -%}
-            {%- for constraint in column['constraints'] -%}
-                {%- if constraint['type'] == 'not_null' -%}
-                    {%- do clauses.append('alter column ' ~ quoted ~ ' set not null') -%}
-                {%- elif constraint['type'] == 'unique' -%}
-                    {%- do clauses.append('add unique (' ~ quoted ~ ')') -%}
-                {%- else -%}
-                    {%- do unsupported.append(constraint['type']) -%}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- endfor -%}
-        {%- for rendered in adapter.render_raw_model_constraints(
-            raw_constraints=parts.model_constraints) -%}
-            {%- do clauses.append('add ' ~ rendered) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if not as_select or unsupported -%}
+    {%- if temporary or not defers_contract_constraints() -%}
         {{ return(dbt_postgres_create_table_as(temporary, relation, sql)) }}
     {%- endif -%}
     {%- set sql_header = config.get('sql_header', none) -%}
@@ -56,14 +33,53 @@
     create {% if config.get('unlogged', default=false) %}unlogged {% endif -%}
     table {{ relation }} as
     select
-    {%- for name, column in parts.columns.items() %}
+    {%- for name, column in model['columns'].items() %}
         {%- set quoted = adapter.quote(name) if column.get('quote') else name %}
         cast({{ quoted }} as {{ column['data_type'] }}) as {{ quoted }}{{ ',' if not loop.last }}
     {%- endfor %}
     from (
         {{ sql }}
     ) as model_subq;
-    {{ 'alter table ' ~ relation ~ '\n        ' ~ clauses | join(',\n        ') ~ ';' if clauses }}
+{%- endmacro %}
+
+
+{#- True when this model's table is created by CREATE TABLE AS and gets its constraints from
+    the post-hook add_contract_constraints: a `table` or `incremental` model with an enforced
+    contract whose constraints are all not_null, unique, check, primary_key or foreign_key. -#}
+{% macro defers_contract_constraints() -%}
+    {%- set supported = ['not_null', 'unique', 'check', 'primary_key', 'foreign_key'] -%}
+    {%- set found = [] -%}
+    {%- for column in model['columns'].values() -%}
+        {%- do found.extend(column.get('constraints', []) | map(attribute='type')) -%}
+    {%- endfor -%}
+    {%- do found.extend(model['constraints'] | map(attribute='type')) -%}
+    {{- return(config.get('contract').enforced
+        and config.get('materialized') in ('table', 'incremental')
+        and found | reject('in', supported) | list | length == 0) -}}
+{%- endmacro %}
+
+
+{#- The `alter table` clauses of the contract's not-null, unique and check constraints (the
+    keys are added by key_constraint_clause): `alter column <c> set not null`, `add unique (<c>)`,
+    `add constraint <model>_<c>_check check (...)`. -#}
+{% macro contract_value_clauses() -%}
+    {%- set parts = contract_without_keys() -%}
+    {%- set clauses = [] -%}
+    {%- for name, column in parts.columns.items() -%}
+        {%- set quoted = adapter.quote(name) if column.get('quote') else name -%}
+        {%- for constraint in column['constraints'] -%}
+            {%- if constraint['type'] == 'not_null' -%}
+                {%- do clauses.append('alter column ' ~ quoted ~ ' set not null') -%}
+            {%- elif constraint['type'] == 'unique' -%}
+                {%- do clauses.append('add unique (' ~ quoted ~ ')') -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for rendered in adapter.render_raw_model_constraints(
+        raw_constraints=parts.model_constraints) -%}
+        {%- do clauses.append('add ' ~ rendered) -%}
+    {%- endfor -%}
+    {{- return(clauses) -}}
 {%- endmacro %}
 
 

@@ -7,11 +7,12 @@
     the index is built by one sort and each foreign key is validated by one join: 2 s.
 
     The keys stay declared in yml as usual (contract, docs, DAG order); only their DDL moves.
-    Not-null, unique and check constraints (the value rules of core and marts, each check named
-    after its model and column) come with the table: macros/create_table_as.sql adds them right
-    after CREATE TABLE AS, or, where it keeps dbt's CREATE TABLE + INSERT,
+    So do the not-null, unique and check constraints (the value rules of core and marts, each
+    check named after its model and column) of a table written by CREATE TABLE AS
+    (macros/create_table_as.sql): the post-hook add_contract_constraints() adds them and the
+    keys in one ALTER TABLE. Where dbt's CREATE TABLE + INSERT is kept,
     postgres__get_table_columns_and_constraints writes them into CREATE TABLE without the keys.
-    For `table` and `incremental` models the post-hook add_key_constraints()
+    For `table` and `incremental` models the post-hook add_contract_constraints()
     (dbt_project.yml) adds the keys the table does not have yet, in the same transaction, before
     the new table is committed: a violation fails the model and leaves the previous table in
     place. An incremental run finds its keys in place and adds nothing (rows it inserts are
@@ -70,7 +71,7 @@
 {%- endmacro %}
 
 
-{% macro add_key_constraints() -%}
+{% macro add_contract_constraints() -%}
     {%- set contract = config.get('contract') -%}
     {%- if not execute or config.get('materialized') not in ('table', 'incremental')
         or not contract.enforced -%}
@@ -90,9 +91,14 @@
         if constraint['type'] in ('primary_key', 'foreign_key') -%}
         {%- do keys.append((constraint, columns)) -%}
     {%- endfor -%}
-    {#- a `table` model's table is new on every run: it has no keys yet -#}
-    {%- set existing = existing_key_constraints()
-        if keys and config.get('materialized') == 'incremental' else [] -%}
+    {#- a `table` model's table is new on every run: it has no constraints yet; an incremental
+        model's is new when this run created it (first build, --full-refresh) -#}
+    {%- set rebuilt = config.get('materialized') == 'table' or relation_rebuilt(this) -%}
+    {%- set existing = existing_key_constraints() if keys and not rebuilt else [] -%}
+    {#- a table created by CREATE TABLE AS (macros/create_table_as.sql) gets its not-null, unique
+        and check constraints here, before its keys, in the same statement -#}
+    {%- set value_rules = contract_value_clauses()
+        if rebuilt and defers_contract_constraints() else [] -%}
     {#- The primary key first, then the foreign keys in the order of the tables they reference:
         adding a foreign key locks the referenced table, and models built side by side (the
         facts that all reference orders, customers, products) must take those locks in one
@@ -104,8 +110,8 @@
         {%- do clauses.append((order ~ ':' ~ columns | join(','),
             key_constraint_clause(constraint, columns))) -%}
     {%- endfor -%}
-    {%- set clauses = clauses | sort(attribute='0') | map(attribute='1')
-        | reject('equalto', '') | list -%}
+    {%- set clauses = value_rules + (clauses | sort(attribute='0') | map(attribute='1')
+        | reject('equalto', '') | list) -%}
     {{- 'alter table ' ~ this ~ '\n' ~ clauses | join(',\n') if clauses -}}
 {%- endmacro %}
 
