@@ -40,10 +40,12 @@
 
 
 {#-
-    Whether `relation` was created, or renamed into place, by the current transaction: its
-    pg_class row is this transaction's. True for a table (re)built by this model's run, false
-    for an incremental run that only changed rows. A `table` model is rebuilt on every run, so
-    it is not looked up.
+    Whether `relation` was created, or renamed into place, by the current transaction: the row
+    of its row type in pg_type is this transaction's (CREATE TABLE writes it, a rename rewrites
+    it). True for a table (re)built by this model's run, false for an incremental run that only
+    changed rows. Not its pg_class row: dbt's grants, applied before the post-hooks, rewrite
+    that row whenever they grant again what was revoked. A `table` model is rebuilt on every
+    run, so it is not looked up.
 -#}
 {% macro relation_rebuilt(relation) -%}
     {%- if not execute -%}
@@ -52,6 +54,7 @@
         {{ return(true) }}
     {%- endif -%}
     {{ return(run_query(
-        "select age(xmin) = 0 from pg_class where oid = cast('" ~ relation ~ "' as regclass)"
+        "select age(xmin) = 0 from pg_type where oid = ("
+        ~ "select reltype from pg_class where oid = cast('" ~ relation ~ "' as regclass))"
     ).columns[0].values()[0]) }}
 {%- endmacro %}
