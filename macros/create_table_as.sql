@@ -20,8 +20,13 @@
     pass").
 
     Temporary tables (an incremental run's new rows), models without an enforced contract, and a
-    contract with a constraint type other than not_null, unique, check and the keys keep
-    dbt-postgres's behaviour.
+    contract this path could not honour exactly keep dbt-postgres's behaviour: a constraint type
+    other than not_null, unique, check and the keys; a column's not_null or unique with an
+    expression (`unique nulls not distinct`: `alter column ... set not null` and `add unique
+    (c)` would drop it; dbt ignores a column constraint's name either way); a length-limited
+    character or bit type (`varchar(n)`, `char(n)`, `bit(n)`), which an explicit cast would
+    silently cut where dbt's INSERT fails on a value too long
+    (tests/python/dbt/test_dbt_project.py builds one of each).
 -#}
 {% macro postgres__create_table_as(temporary, relation, sql) -%}
     {%- if temporary or not defers_contract_constraints() -%}
@@ -45,17 +50,30 @@
 
 {#- True when this model's table is created by CREATE TABLE AS and gets its constraints from
     the post-hook add_contract_constraints: a `table` or `incremental` model with an enforced
-    contract whose constraints are all not_null, unique, check, primary_key or foreign_key. -#}
+    contract whose constraints are all not_null, unique, check, primary_key or foreign_key, no
+    column-level not_null or unique with an expression, and no column of a length-limited
+    character or bit type. -#}
 {% macro defers_contract_constraints() -%}
     {%- set supported = ['not_null', 'unique', 'check', 'primary_key', 'foreign_key'] -%}
     {%- set found = [] -%}
+    {%- set exact = [] -%}
     {%- for column in model['columns'].values() -%}
-        {%- do found.extend(column.get('constraints', []) | map(attribute='type')) -%}
+        {%- for constraint in column.get('constraints', []) -%}
+            {%- do found.append(constraint['type']) -%}
+            {%- if constraint['type'] in ('not_null', 'unique') and constraint.get('expression') -%}
+                {%- do exact.append(false) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set data_type = (column.get('data_type') or '') | lower -%}
+        {%- if modules.re.search('(char|bit)[a-z ]*\\(', data_type) -%}
+            {%- do exact.append(false) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- do found.extend(model['constraints'] | map(attribute='type')) -%}
     {{- return(config.get('contract').enforced
         and config.get('materialized') in ('table', 'incremental')
-        and found | reject('in', supported) | list | length == 0) -}}
+        and found | reject('in', supported) | list | length == 0
+        and exact | length == 0) -}}
 {%- endmacro %}
 
 

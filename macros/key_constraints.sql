@@ -161,10 +161,11 @@
 
 
 {#-
-    `analyze <this>` when the table was (re)built by this transaction (its pg_class row is this
-    transaction's: created, or renamed into place), so the models that read it next plan with
-    fresh statistics. An incremental run that only added rows leaves statistics to autovacuum:
-    analyzing a large table on every daily build would cost more than the rows it added.
+    `analyze <this>` when the table was (re)built by this transaction (relation_rebuilt: its
+    row type is this transaction's, created or renamed into place), so the models that read it
+    next plan with fresh statistics. An incremental run that only added rows leaves statistics
+    to autovacuum: analyzing a large table on every daily build would cost more than the rows
+    it added.
 -#}
 {% macro analyze_if_rebuilt() -%}
     {{- 'analyze ' ~ this if relation_rebuilt(this) -}}

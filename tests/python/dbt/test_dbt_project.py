@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from conftest import run_dbt
+from conftest import PROJECT, run_dbt
 from loaders import load
 
 CORE = [
@@ -260,13 +261,17 @@ def test_contracted_tables_are_exactly_their_contracts(project):
     """Contracted tables are written by CREATE TABLE AS and get their constraints after, with
     their keys (macros/create_table_as.sql): each table still has the contract's columns in its
     order, its types, NOT NULL exactly where declared (or where a primary key implies it) and
-    its unique constraints, as dbt's own CREATE TABLE would have made it."""
+    its unique constraints, as dbt's own CREATE TABLE would have made it. The first build wrote
+    each by CREATE TABLE AS: its status is SELECT, where dbt's own path ends with an INSERT."""
     conn = project["conn"]
+    first_build = project["results"][: len(project["results"]) // 2]
+    statuses = {r["unique_id"]: r["adapter_response"].get("code") for r in first_build}
     checked = 0
     for node in models(project["manifest"]).values():
         if not node["config"]["contract"]["enforced"]:
             continue
         relation = f"{node['schema']}.{node['alias']}"
+        assert statuses[node["unique_id"]] == "SELECT", relation
         declared = []
         for column, spec in node["columns"].items():
             types = {c["type"] for c in spec.get("constraints", [])}
@@ -308,11 +313,80 @@ def test_contracted_tables_are_exactly_their_contracts(project):
     ).fetchone() == (True,)
 
 
-def test_a_row_breaking_a_check_constraint_stops_its_model_and_keeps_the_table(project, tmp_path):
-    """A payment of a negative amount landed in raw (past the loader, which would quarantine
-    it): the rebuild of core.payments fails on `payments_amount_check`, naming it, and the table
-    it would have replaced is still there."""
+@pytest.mark.parametrize(
+    ("model", "column", "before", "after", "probe", "expected"),
+    [
+        (
+            "customer_segments", "segment_type", "data_type: text", "data_type: varchar(40)",
+            "select format_type(atttypid, atttypmod) from pg_attribute"
+            " where attrelid = cast(%(relation)s as regclass) and attname = %(column)s",
+            "character varying(40)",
+        ),
+        (
+            "business_summary", "as_of_date", "- type: not_null",
+            "- type: not_null\n          - type: unique"
+            "\n            expression: nulls not distinct",
+            "select bool_or(indnullsnotdistinct) from pg_index"
+            " where indrelid = cast(%(relation)s as regclass) and indisunique",
+            True,
+        ),
+    ],
+    ids=["length-limited type", "unique nulls not distinct"],
+)
+def test_a_contract_create_table_as_cannot_honour_keeps_dbts_own_ddl(
+    project, tmp_path, model, column, before, after, probe, expected
+):
+    """A cast to varchar(n) in CREATE TABLE AS would cut a too-long value where dbt's INSERT
+    fails, and `add unique (c)` would drop a unique constraint's options: a contract with either
+    is created by dbt-postgres's own CREATE TABLE + INSERT (status INSERT), exactly as declared.
+    A copy of the project gets one column of a mart changed that way; the mart is rebuilt from
+    the project itself afterwards, by CREATE TABLE AS again."""
+    copy = tmp_path / "project"
+    for name in ("models", "macros", "seeds", "snapshots", "analyses"):
+        shutil.copytree(PROJECT / name, copy / name)
+    shutil.copytree(PROJECT / "tests", copy / "tests", ignore=shutil.ignore_patterns("python"))
+    shutil.copy(PROJECT / "dbt_project.yml", copy / "dbt_project.yml")
+    (yml,) = [
+        path for path in (copy / "models" / "marts").rglob("*.yml")
+        if f"  - name: {model}\n" in path.read_text()
+    ]
+    text = yml.read_text()
+    at = text.index(f"      - name: {column}\n", text.index(f"  - name: {model}\n"))
+    at = text.index(before, at)
+    yml.write_text(text[:at] + after + text[at + len(before):])
+    paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
+    results = tmp_path / "target" / "run_results.json"
+    try:
+        run_dbt("run", "-s", model, "--project-dir", str(copy), *paths, target=project["db"])
+        (result,) = json.loads(results.read_text())["results"]
+        assert result["adapter_response"]["code"] == "INSERT"
+        found = project["conn"].execute(
+            probe, {"relation": f"marts.{model}", "column": column}
+        ).fetchone()
+        assert found == (expected,)
+    finally:
+        run_dbt("run", "-s", model, *paths, target=project["db"])
+    (result,) = json.loads(results.read_text())["results"]
+    assert result["adapter_response"]["code"] == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("amount", "status", "message"),
+    [
+        (-5, "captured", "payments_amount_check"),
+        (5, "_", 'column "payment_status" of relation "payments" contains null values'),
+    ],
+    ids=["check", "not-null"],
+)
+def test_a_row_breaking_the_contract_stops_its_model_and_keeps_the_table(
+    project, tmp_path, amount, status, message
+):
+    """A payment of a negative amount, or of a status that is no code at all, landed in raw
+    (past the loader, which would quarantine both): the rebuild of core.payments fails on the
+    contract's check or not-null constraint, naming it, and the table it would have replaced is
+    still there."""
     conn = project["conn"]
+    done = None
     paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
     (batch,) = conn.execute(
         """
@@ -325,19 +399,21 @@ def test_a_row_breaking_a_check_constraint_stops_its_model_and_keeps_the_table(p
         conn.execute(
             "insert into raw.payments (payment_id, order_id, processed_at, payment_method, amount,"
             " status, _batch_id, _line_number) values (1, 1, '2024-01-01 10:00', 'credit_card',"
-            " -5, 'captured', %s, 1)",
-            (batch,),
+            " %s, %s, %s, 1)",
+            (amount, status, batch),
         )
         before = conn.execute("select cast('core.payments' as regclass)::oid").fetchone()
         done = run_dbt("run", "-s", "payments", "--full-refresh", *paths,
                        target=project["db"], check=False)
         assert done.returncode != 0
-        assert "payments_amount_check" in done.stdout
+        assert message in done.stdout
         assert conn.execute("select cast('core.payments' as regclass)::oid").fetchone() == before
         assert conn.execute("select count(*) from core.payments").fetchone() == (0,)
     finally:
         conn.execute("delete from raw.payments where _batch_id = %s", (batch,))
         conn.execute("delete from raw.load_batches where batch_id = %s", (batch,))
+        if done is not None and done.returncode == 0:  # the bad row got in: build it out again
+            run_dbt("run", "-s", "payments", "--full-refresh", *paths, target=project["db"])
 
 
 def declared_checks(manifest: dict) -> dict[tuple[str, str], str]:
