@@ -81,10 +81,10 @@ def test_lifecycle_start_twice_env_stop_keeps_data(tmp_path, pg_server):
         )
         with psycopg.connect(conninfo, autocommit=True) as conn:
             # the local warehouse is durable and runs with the project's settings
-            shown = {
-                name: conn.execute(f"show {name}").fetchone()[0]
-                for name in ("fsync", "full_page_writes", "io_method", "work_mem", "wal_level")
-            }
+            shown = dict(conn.execute(
+                "select name, current_setting(name) from unnest(%s::text[]) as name",
+                [["fsync", "full_page_writes", "io_method", "work_mem", "wal_level"]],
+            ).fetchall())
             assert shown == {
                 "fsync": "on", "full_page_writes": "on", "io_method": "sync",
                 "work_mem": "256MB", "wal_level": "minimal",
