@@ -14,8 +14,9 @@
     * else it is a raw table of a feed (`meta.feed` in the source's yml) or a staging view of
       one, with `_batch_id` or `batch_id`: the rows of the feed's newest loaded batch, the file
       loaded last (the ledger names it; the raw table's index on `_batch_id` finds its rows).
-      These are quick checks at the door: every row they hold is tested again where it lands,
-      in an incremental table.
+      These are quick checks at the door: when several files arrived since the last build,
+      the older ones are checked where their rows land, in incremental tables whose check
+      constraints hold the same codes and ranges (`customers`, `orders`, `order_lines`).
     * otherwise (tables rebuilt on every run), and always under `--full-refresh` or
       `--vars '{full_tests: true}'`: `true`, every row.
 

@@ -416,6 +416,46 @@ def test_a_row_breaking_the_contract_stops_its_model_and_keeps_the_table(
             run_dbt("run", "-s", "payments", "--full-refresh", *paths, target=project["db"])
 
 
+def test_a_label_the_door_did_not_test_is_refused_where_it_lands(project, tmp_path):
+    """Two order-line files loaded between builds, the older with a device type that is no
+    code (`Tablet`): the door's `accepted_values` test checks the feed's newest file only
+    (macros/test_scope.sql) and passes, but the incremental build of `customers` fails on its
+    check constraint, naming it, and writes none of the new lines' customers."""
+    conn = project["conn"]
+    paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
+    batches = []
+    try:
+        for number, (customer, device) in enumerate([(7001, "Tablet"), (7002, "Web")]):
+            (batch,) = conn.execute(
+                "insert into raw.load_batches (feed, source_file, content_sha256, status,"
+                " started_at) values ('order-lines', %s, %s, 'loaded', now()) returning batch_id",
+                (f"day{number}.csv", f"test-door-scope-{number}"),
+            ).fetchone()
+            batches.append(batch)
+            conn.execute(
+                "insert into raw.order_lines (order_date, time, customer_id, device_type,"
+                " product_category, product, sales, quantity, discount, order_priority,"
+                " order_id, _batch_id, _line_number) values ('2024-01-01', '10:00', %s, %s,"
+                " 'Fashion', 'Scarf', 10, 1, 0, 'Low', %s, %s, 1)",
+                (customer, device, str(customer), batch),
+            )
+        done = run_dbt("build", "-s", "stg_shop__order_lines", "int_order_lines_keyed",
+                       "customers", *paths, target=project["db"], check=False)
+        assert done.returncode != 0
+        assert 'violates check constraint "customers_device_type_check"' in done.stdout
+        results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+        status = {result["unique_id"].split(".")[2]: result["status"] for result in results}
+        door = "accepted_values_stg_shop__order_lines_device_type__web__mobile"
+        assert (status[door], status["customers"]) == ("pass", "error")
+        assert conn.execute("select count(*) from core.customers").fetchone() == (0,)
+    finally:
+        conn.execute("delete from raw.order_lines where _batch_id = any(%s)", (batches,))
+        conn.execute("delete from raw.load_batches where batch_id = any(%s)", (batches,))
+        run_dbt("run", "-s", "int_order_lines_keyed", "--full-refresh", *paths,
+                target=project["db"])
+    assert conn.execute("select count(*) from staging.int_order_lines_keyed").fetchone() == (0,)
+
+
 def declared_checks(manifest: dict) -> dict[tuple[str, str], str]:
     """(model, constraint name) -> expression of every check constraint declared in yml, named
     as macros/key_constraints.sql names them."""

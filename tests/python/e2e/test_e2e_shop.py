@@ -247,6 +247,8 @@ def test_incremental_build_equals_full_refresh(shop):
     ("update marts.customer_rfm set recency_score = 6", "customer_rfm_recency_score_check"),
     ("update core.payments set payment_status = 'pending'", "payments_payment_status_check"),
     ("update core.orders set revenue = -1", "orders_units_and_revenue"),
+    ("update core.orders set order_priority = 'urgent'", "orders_order_priority_check"),
+    ("update core.order_lines set discount_rate = 1.5", "order_lines_discount_rate_check"),
     ("update core.stock_levels_daily set closing_stock = closing_stock + 1",
      "stock_levels_daily_closing_balance"),
 ])
