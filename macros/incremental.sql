@@ -36,25 +36,46 @@
     after the lookup waits for the next build.
 -#}
 {% macro unprocessed_batches(feed) -%}
-    {%- set ledger = ref('stg_loader__load_batches') -%}
     {%- if is_incremental() and execute -%}
         {%- set found = run_query(
-            "select ledger.batch_id from " ~ ledger ~ " as ledger"
-            ~ " left join lateral (select min(processed.batch_id) as found from " ~ this
-            ~ " as processed where processed.batch_id >= ledger.batch_id) as probe on true"
-            ~ " where ledger.status = 'loaded' and ledger.feed = '" ~ feed ~ "'"
-            ~ " and probe.found is distinct from ledger.batch_id order by ledger.batch_id"
+            batches_not_taken_in(feed, this, ref('stg_loader__load_batches'))
         ) -%}
         {{- found.columns[0].values() | join(', ') or 'null' -}}
     {%- elif is_incremental() -%}
         {{- 'null' -}}
     {%- else -%}
         select ledger.batch_id
-        from {{ ledger }} as ledger
+        from {{ ref('stg_loader__load_batches') }} as ledger
         where
             ledger.status = 'loaded'
             and ledger.feed = '{{ feed }}'
     {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    The SQL of a query returning the batch ids of `feed` that `ledger` (the load ledger, or its
+    staging view) records as `loaded` and `table` does not hold yet (one probe of its index on
+    `batch_id` per batch), in order; `also` (SQL of a query of batch ids) adds batches to
+    them. Rule 1 above, and the door's tests (macros/test_scope.sql), which check the batches
+    a feed's first table has yet to take in.
+-#}
+{% macro batches_not_taken_in(feed, table, ledger, also=none) -%}
+    select ledger.batch_id
+    from {{ ledger }} as ledger
+    left join lateral (
+        select min(processed.batch_id) as found
+        from {{ table }} as processed
+        where processed.batch_id >= ledger.batch_id
+    ) as probe on true
+    where
+        ledger.status = 'loaded'
+        and ledger.feed = '{{ feed }}'
+        and (
+            probe.found is distinct from ledger.batch_id
+            or ledger.batch_id in ({{ also or 'null' }})
+        )
+    order by ledger.batch_id
 {%- endmacro %}
 
 

@@ -12,11 +12,18 @@
       earlier builds were tested when they were written and have not changed since; a build
       that wrote nothing tests nothing there. An index on built_at makes the lookup instant.
     * else it is a raw table of a feed (`meta.feed` in the source's yml) or a staging view of
-      one, with `_batch_id` or `batch_id`: the rows of the feed's newest loaded batch, the file
-      loaded last (the ledger names it; the raw table's index on `_batch_id` finds its rows).
-      These are quick checks at the door: when several files arrived since the last build,
-      the older ones are checked where their rows land, in incremental tables whose check
-      constraints hold the same codes and ranges (`customers`, `orders`, `order_lines`).
+      one, with `_batch_id` or `batch_id`: the rows of the batches the feed's first table (the
+      one model reading its staging view) takes in. In `dbt build` (or run), the loaded batches
+      it does not hold yet and those this build wrote into it; in `dbt test` alone, the batches
+      it does not hold yet and those its latest build wrote. So every file is checked at the
+      door before the build that takes it in, however many arrived since the last build, and
+      again if that build failed. The batch ids are looked up when the test runs (one probe of
+      the first table's index on `batch_id` per batch of the ledger) and written as a list, so
+      the raw table's index on `_batch_id` finds their rows. A file committed between the
+      door's tests and the first table's build is taken in by it unchecked here; the check
+      constraints of the core tables hold the same codes and ranges (`customers`, `orders`,
+      `order_lines`). `waiting=false` (a test downstream of the first table, which compares
+      what it took in) leaves out the batches not taken in yet.
     * otherwise (tables rebuilt on every run), and always under `--full-refresh` or
       `--vars '{full_tests: true}'`: `true`, every row.
 
@@ -41,9 +48,9 @@
 
 {#-
     The condition selecting the rows of `relation` to test (see above), or `true`. Decided from
-    the project's graph, without querying the database.
+    the project's graph and, where it names rows, one query when the test runs.
 -#}
-{% macro latest_build_condition(relation) -%}
+{% macro latest_build_condition(relation, waiting=true) -%}
     {%- if not execute or flags.FULL_REFRESH or var('full_tests', false) -%}
         {{ return('true') }}
     {%- endif -%}
@@ -64,14 +71,65 @@
     {%- endif -%}
     {%- set feed = feed_of(node) -%}
     {%- for column in ['batch_id', '_batch_id'] if feed and column in columns -%}
-        {%- set ledger = graph.sources['source.' ~ project_name ~ '.loader.load_batches'] -%}
-        {%- set newest = run_query(
-            'select max(batch_id) from ' ~ ledger.relation_name
-            ~ " where status = 'loaded' and feed = '" ~ feed ~ "'"
-        ).columns[0].values()[0] -%}
-        {{- return(column ~ ' = ' ~ (newest if newest is not none else 'null')) -}}
+        {{- return(batches_taken_in_condition(node, feed, column, waiting)) -}}
     {%- endfor -%}
     {{- return('true') -}}
+{%- endmacro %}
+
+
+{#-
+    `<column> in (<batch ids>)`: the batches of `feed` its first table takes in (see above),
+    `node` being the feed's raw table or staging view; `true` (every row) while that table
+    does not exist yet.
+-#}
+{% macro batches_taken_in_condition(node, feed, column, waiting) -%}
+    {%- set first = first_table_of(node, feed) -%}
+    {%- set table = adapter.get_relation(first.database, first.schema, first.alias) -%}
+    {%- if table is none -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set built = build_timestamp() if flags.WHICH in ('build', 'run')
+        else '(select max(built_at) from ' ~ table ~ ')' -%}
+    {%- set taken = 'select taken.batch_id from ' ~ table ~ ' as taken where taken.built_at = '
+        ~ built -%}
+    {%- if waiting -%}
+        {%- set ledger = graph.sources['source.' ~ project_name ~ '.loader.load_batches'] -%}
+        {%- set query = batches_not_taken_in(feed, table, ledger.relation_name, also=taken) -%}
+    {%- else -%}
+        {%- set query = 'select distinct batch_id from (' ~ taken ~ ') as taken order by 1' -%}
+    {%- endif -%}
+    {%- set batches = run_query(query).columns[0].values() -%}
+    {{- return(column ~ ' in (' ~ (batches | join(', ') or 'null') ~ ')') -}}
+{%- endmacro %}
+
+
+{#-
+    The first table of a feed: the one model reading the staging view that `node` is, or that
+    reads `node`, the feed's raw table. Found in the graph, so a model renamed or a second
+    reader is an error here rather than a door that silently checks nothing.
+-#}
+{% macro first_table_of(node, feed) -%}
+    {%- set views = [node.unique_id] -%}
+    {%- if node.resource_type == 'source' -%}
+        {%- set views = [] -%}
+        {%- for view in graph.nodes.values()
+            if view.resource_type == 'model' and node.unique_id in view.depends_on.nodes -%}
+            {%- do views.append(view.unique_id) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set tables = [] -%}
+    {%- for table in graph.nodes.values() if table.resource_type == 'model' -%}
+        {%- for view in views if view in table.depends_on.nodes -%}
+            {%- do tables.append(table) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if tables | length != 1 -%}
+        {%- do exceptions.raise_compiler_error(
+            "feed '" ~ feed ~ "': expected one model reading its staging view "
+            ~ views | join(', ') ~ ", found " ~ tables | map(attribute='name') | join(', ')
+        ) -%}
+    {%- endif -%}
+    {{ return(tables[0]) }}
 {%- endmacro %}
 
 

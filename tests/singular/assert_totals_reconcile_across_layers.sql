@@ -3,8 +3,9 @@
 -- definition (orders per category, lines per segment) are left null there and not compared.
 -- The raw lines reconcile with core line by line: each raw line of a loaded batch is in
 -- core.order_lines with the same amounts and the order key restated here independently; on an
--- incremental build, the lines of the newest order-lines batch (macros/test_scope.sql); the
--- totals below are always over every row. Returns each layer or line that differs.
+-- incremental build, the lines of the order-lines batches this build took in
+-- (macros/test_scope.sql); the totals below are always over every row. Returns each layer or
+-- line that differs.
 {# Each mart's columns holding the totals (revenue, profit, units, orders, lines); none where
     the measure does not add up across the mart's rows. customer_segments (one total per
     segment type) is written out below. -#}
@@ -56,7 +57,7 @@ with
 raw_lines as (
     select *
     from {{ source('shop', 'order_lines') }}
-    where {{ latest_build_condition(source('shop', 'order_lines')) }}
+    where {{ latest_build_condition(source('shop', 'order_lines'), waiting=false) }}
 ),
 
 load_batches as (

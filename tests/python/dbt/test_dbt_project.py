@@ -416,13 +416,20 @@ def test_a_row_breaking_the_contract_stops_its_model_and_keeps_the_table(
             run_dbt("run", "-s", "payments", "--full-refresh", *paths, target=project["db"])
 
 
-def test_a_label_the_door_did_not_test_is_refused_where_it_lands(project, tmp_path):
+def test_the_door_checks_every_file_its_first_table_has_yet_to_take_in(project, tmp_path):
     """Two order-line files loaded between builds, the older with a device type that is no
-    code (`Tablet`): the door's `accepted_values` test checks the feed's newest file only
-    (macros/test_scope.sql) and passes, but the incremental build of `customers` fails on its
-    check constraint, naming it, and writes none of the new lines' customers."""
+    code (`Tablet`): the door's `accepted_values` test checks both (every batch
+    `int_order_lines_keyed` does not hold yet, macros/test_scope.sql), fails and stops the
+    build before any table takes them in; `dbt test` alone checks them again. Built without
+    the door (`dbt run`), `customers` refuses the code on its check constraint, naming it."""
     conn = project["conn"]
     paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
+    door = "accepted_values_stg_shop__order_lines_device_type"
+
+    def statuses() -> dict[str, str]:
+        results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+        return {result["unique_id"].split(".")[2]: result["status"] for result in results}
+
     batches = []
     try:
         for number, (customer, device) in enumerate([(7001, "Tablet"), (7002, "Web")]):
@@ -442,12 +449,26 @@ def test_a_label_the_door_did_not_test_is_refused_where_it_lands(project, tmp_pa
         done = run_dbt("build", "-s", "stg_shop__order_lines", "int_order_lines_keyed",
                        "customers", *paths, target=project["db"], check=False)
         assert done.returncode != 0
+        status = statuses()
+        assert (status[door], status["int_order_lines_keyed"], status["customers"]) == (
+            "fail", "skipped", "skipped")
+        compiled = (tmp_path / "target" / "run").rglob(f"{door}.sql")
+        assert f"where batch_id in ({batches[0]}, {batches[1]})" in next(compiled).read_text()
+        assert conn.execute("select count(*) from staging.int_order_lines_keyed").fetchone() == (0,)
+
+        done = run_dbt("test", "-s", door, *paths, target=project["db"], check=False)
+        assert done.returncode != 0 and statuses()[door] == "fail"
+
+        done = run_dbt("run", "-s", "int_order_lines_keyed", "customers", *paths,
+                       target=project["db"], check=False)
+        assert done.returncode != 0
         assert 'violates check constraint "customers_device_type_check"' in done.stdout
-        results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-        status = {result["unique_id"].split(".")[2]: result["status"] for result in results}
-        door = "accepted_values_stg_shop__order_lines_device_type"
-        assert (status[door], status["customers"]) == ("pass", "error")
+        assert (statuses()["int_order_lines_keyed"], statuses()["customers"]) == (
+            "success", "error")
         assert conn.execute("select count(*) from core.customers").fetchone() == (0,)
+        # taken in by that run: `dbt test` alone checks what the latest build took in
+        done = run_dbt("test", "-s", door, *paths, target=project["db"], check=False)
+        assert done.returncode != 0 and statuses()[door] == "fail"
     finally:
         conn.execute("delete from raw.order_lines where _batch_id = any(%s)", (batches,))
         conn.execute("delete from raw.load_batches where batch_id = any(%s)", (batches,))
