@@ -12,18 +12,19 @@
       earlier builds were tested when they were written and have not changed since; a build
       that wrote nothing tests nothing there. An index on built_at makes the lookup instant.
     * else it is a raw table of a feed (`meta.feed` in the source's yml) or a staging view of
-      one, with `_batch_id` or `batch_id`: the rows of the batches the feed's first table (the
-      one model reading its staging view) takes in. In `dbt build` (or run), the loaded batches
-      it does not hold yet and those this build wrote into it; in `dbt test` alone, the batches
-      it does not hold yet and those its latest build wrote. So every file is checked at the
-      door before the build that takes it in, however many arrived since the last build, and
-      again if that build failed. The batch ids are looked up when the test runs (one probe of
-      the first table's index on `batch_id` per batch of the ledger) and written as a list, so
-      the raw table's index on `_batch_id` finds their rows. A file committed between the
-      door's tests and the first table's build is taken in by it unchecked here; the check
-      constraints of the core tables hold the same codes and ranges (`customers`, `orders`,
-      `order_lines`). `waiting=false` (a test downstream of the first table, which compares
-      what it took in) leaves out the batches not taken in yet.
+      one, with `_batch_id` or `batch_id`: the batches the feed's first table (the one model
+      reading its staging view) has yet to take in, as rule 1 of the incremental models finds
+      them (macros/incremental.sql); in `dbt test` alone, also the batches of the rows its
+      latest build wrote. `dbt build` runs these tests before that table, so every file is
+      checked at the door before the build that takes it in, however many arrived since the
+      last build, and again after a build that failed before taking it in. The batch ids are
+      looked up when the test runs (one probe of the first table's index on `batch_id` per
+      batch of the ledger) and written as a list, so the raw table's index on `_batch_id`
+      finds their rows. A file committed between the door's tests and the first table's
+      build is taken in unchecked here; the check constraints of the core tables hold the
+      same codes and ranges (`customers`, `orders`, `order_lines`). With `taken_by` (a test
+      comparing a feed's raw rows with a table built from them), the batches of the rows that
+      table wrote in this build (`dbt test` alone: in its latest build) instead.
     * otherwise (tables rebuilt on every run), and always under `--full-refresh` or
       `--vars '{full_tests: true}'`: `true`, every row.
 
@@ -50,7 +51,7 @@
     The condition selecting the rows of `relation` to test (see above), or `true`. Decided from
     the project's graph and, where it names rows, one query when the test runs.
 -#}
-{% macro latest_build_condition(relation, waiting=true) -%}
+{% macro latest_build_condition(relation, taken_by=none) -%}
     {%- if not execute or flags.FULL_REFRESH or var('full_tests', false) -%}
         {{ return('true') }}
     {%- endif -%}
@@ -71,32 +72,36 @@
     {%- endif -%}
     {%- set feed = feed_of(node) -%}
     {%- for column in ['batch_id', '_batch_id'] if feed and column in columns -%}
-        {{- return(batches_taken_in_condition(node, feed, column, waiting)) -}}
+        {{- return(batches_taken_in_condition(node, feed, column, taken_by)) -}}
     {%- endfor -%}
     {{- return('true') -}}
 {%- endmacro %}
 
 
 {#-
-    `<column> in (<batch ids>)`: the batches of `feed` its first table takes in (see above),
-    `node` being the feed's raw table or staging view; `true` (every row) while that table
-    does not exist yet.
+    `<column> in (<batch ids>)`: the batches of `feed` to test (see above), `node` being the
+    feed's raw table or staging view; `true` (every row) while the first table does not exist.
 -#}
-{% macro batches_taken_in_condition(node, feed, column, waiting) -%}
-    {%- set first = first_table_of(node, feed) -%}
-    {%- set table = adapter.get_relation(first.database, first.schema, first.alias) -%}
+{% macro batches_taken_in_condition(node, feed, column, taken_by) -%}
+    {%- set table = taken_by -%}
+    {%- if table is none -%}
+        {%- set first = first_table_of(node, feed) -%}
+        {%- set table = adapter.get_relation(first.database, first.schema, first.alias) -%}
+    {%- endif -%}
     {%- if table is none -%}
         {{ return('true') }}
     {%- endif -%}
-    {%- set built = build_timestamp() if flags.WHICH in ('build', 'run')
-        else '(select max(built_at) from ' ~ table ~ ')' -%}
-    {%- set taken = 'select taken.batch_id from ' ~ table ~ ' as taken where taken.built_at = '
-        ~ built -%}
-    {%- if waiting -%}
-        {%- set ledger = graph.sources['source.' ~ project_name ~ '.loader.load_batches'] -%}
-        {%- set query = batches_not_taken_in(feed, table, ledger.relation_name, also=taken) -%}
+    {%- set in_build = flags.WHICH in ('build', 'run') -%}
+    {%- set written = 'select written.batch_id from ' ~ table ~ ' as written where'
+        ~ ' written.built_at = ' ~ (build_timestamp() if in_build
+            else '(select max(built_at) from ' ~ table ~ ')') -%}
+    {%- if taken_by is not none -%}
+        {%- set query = 'select distinct batch_id from (' ~ written ~ ') as written order by 1' -%}
     {%- else -%}
-        {%- set query = 'select distinct batch_id from (' ~ taken ~ ') as taken order by 1' -%}
+        {%- set ledger = graph.nodes['model.' ~ project_name ~ '.stg_loader__load_batches'] -%}
+        {%- set query = batches_not_taken_in(
+            feed, table, ledger.relation_name, also=none if in_build else written
+        ) -%}
     {%- endif -%}
     {%- set batches = run_query(query).columns[0].values() -%}
     {{- return(column ~ ' in (' ~ (batches | join(', ') or 'null') ~ ')') -}}

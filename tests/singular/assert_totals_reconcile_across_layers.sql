@@ -3,7 +3,7 @@
 -- definition (orders per category, lines per segment) are left null there and not compared.
 -- The raw lines reconcile with core line by line: each raw line of a loaded batch is in
 -- core.order_lines with the same amounts and the order key restated here independently; on an
--- incremental build, the lines of the order-lines batches this build took in
+-- incremental build, the lines of the batches whose lines this build wrote into core.order_lines
 -- (macros/test_scope.sql); the totals below are always over every row. Returns each layer or
 -- line that differs.
 {# Each mart's columns holding the totals (revenue, profit, units, orders, lines); none where
@@ -57,7 +57,7 @@ with
 raw_lines as (
     select *
     from {{ source('shop', 'order_lines') }}
-    where {{ latest_build_condition(source('shop', 'order_lines'), waiting=false) }}
+    where {{ latest_build_condition(source('shop', 'order_lines'), taken_by=ref('order_lines')) }}
 ),
 
 load_batches as (

@@ -421,7 +421,8 @@ def test_the_door_checks_every_file_its_first_table_has_yet_to_take_in(project, 
     code (`Tablet`): the door's `accepted_values` test checks both (every batch
     `int_order_lines_keyed` does not hold yet, macros/test_scope.sql), fails and stops the
     build before any table takes them in; `dbt test` alone checks them again. Built without
-    the door (`dbt run`), `customers` refuses the code on its check constraint, naming it."""
+    the door (`dbt run`), `customers` refuses the code on its check constraint, naming it;
+    the line-by-line reconciliation then expects none of those lines in `core.order_lines`."""
     conn = project["conn"]
     paths = ("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"))
     door = "accepted_values_stg_shop__order_lines_device_type"
@@ -469,6 +470,12 @@ def test_the_door_checks_every_file_its_first_table_has_yet_to_take_in(project, 
         # taken in by that run: `dbt test` alone checks what the latest build took in
         done = run_dbt("test", "-s", door, *paths, target=project["db"], check=False)
         assert done.returncode != 0 and statuses()[door] == "fail"
+        # the reconciliation expects in core.order_lines the raw lines of the batches its own
+        # latest build wrote (none), not those the first table took in
+        reconcile = "assert_totals_reconcile_across_layers"
+        run_dbt("test", "-s", reconcile, *paths, target=project["db"])
+        compiled = next((tmp_path / "target" / "run").rglob(f"{reconcile}.sql")).read_text()
+        assert "where _batch_id in (null)" in compiled
     finally:
         conn.execute("delete from raw.order_lines where _batch_id = any(%s)", (batches,))
         conn.execute("delete from raw.load_batches where batch_id = any(%s)", (batches,))
