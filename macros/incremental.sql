@@ -54,11 +54,11 @@
 
 
 {#-
-    The SQL of a query returning the batch ids of `feed` that `ledger` (the load ledger, or its
-    staging view) records as `loaded` and `table` does not hold yet (one probe of its index on
-    `batch_id` per batch), in order; `also` (SQL of a query of batch ids) adds batches to
-    them. Rule 1 above, and the door's tests (macros/test_scope.sql), which check the batches
-    a feed's first table has yet to take in.
+    The SQL of a query returning the batch ids of `feed` that `ledger` (stg_loader__load_batches:
+    a model passes its `ref`, a test its relation from the graph) records as `loaded` and
+    `table` does not hold yet (one probe of its index on `batch_id` per batch), in order; `also`
+    (SQL of a query of batch ids) adds batches to them. Rule 1 above, and the door's tests
+    (macros/test_scope.sql), which check the batches a feed's first table has yet to take in.
 -#}
 {% macro batches_not_taken_in(feed, table, ledger, also=none) -%}
     select ledger.batch_id
