@@ -49,7 +49,7 @@
 
 {#-
     The condition selecting the rows of `relation` to test (see above), or `true`. Decided from
-    the project's graph and, where it names rows, one query when the test runs.
+    the project's graph and, where it names rows, a lookup or two when the test runs.
 -#}
 {% macro latest_build_condition(relation, taken_by=none) -%}
     {%- if not execute or flags.FULL_REFRESH or var('full_tests', false) -%}
@@ -61,20 +61,28 @@
     {%- endif -%}
     {%- set columns = node.columns.keys() | list -%}
     {%- if 'built_at' in columns -%}
-        {%- if flags.WHICH in ('build', 'run') -%}
-            {{ return('built_at = ' ~ build_timestamp()) }}
-        {%- endif -%}
-        {%- set newest = run_query(
-            'select max(built_at) from ' ~ relation
-        ).columns[0].values()[0] -%}
-        {{ return("built_at = cast('" ~ newest.isoformat() ~ "' as timestamptz)"
-            if newest else 'false') }}
+        {%- set built = build_to_test(relation) -%}
+        {{ return('built_at = ' ~ built if built else 'false') }}
     {%- endif -%}
     {%- set feed = feed_of(node) -%}
     {%- for column in ['batch_id', '_batch_id'] if feed and column in columns -%}
         {{- return(batches_taken_in_condition(node, feed, column, taken_by)) -}}
     {%- endfor -%}
     {{- return('true') -}}
+{%- endmacro %}
+
+
+{#-
+    The `built_at` of the rows to test in `relation`, an incremental table, as a SQL literal: in
+    `dbt build` (or run), this build's; in `dbt test` alone, its latest build's, looked up (none
+    when it is empty).
+-#}
+{% macro build_to_test(relation) -%}
+    {%- if flags.WHICH in ('build', 'run') -%}
+        {{ return(build_timestamp()) }}
+    {%- endif -%}
+    {%- set newest = run_query('select max(built_at) from ' ~ relation).columns[0].values()[0] -%}
+    {{ return("cast('" ~ newest.isoformat() ~ "' as timestamptz)" if newest else none) }}
 {%- endmacro %}
 
 
@@ -91,16 +99,16 @@
     {%- if table is none -%}
         {{ return('true') }}
     {%- endif -%}
-    {%- set in_build = flags.WHICH in ('build', 'run') -%}
+    {%- set built = build_to_test(table) -%}
     {%- set written = 'select written.batch_id from ' ~ table ~ ' as written where'
-        ~ ' written.built_at = ' ~ (build_timestamp() if in_build
-            else '(select max(built_at) from ' ~ table ~ ')') -%}
+        ~ ' written.built_at = ' ~ (built or 'null') -%}
     {%- if taken_by is not none -%}
         {%- set query = 'select distinct batch_id from (' ~ written ~ ') as written order by 1' -%}
     {%- else -%}
         {%- set ledger = graph.nodes['model.' ~ project_name ~ '.stg_loader__load_batches'] -%}
         {%- set query = batches_not_taken_in(
-            feed, table, ledger.relation_name, also=none if in_build else written
+            feed, table, ledger.relation_name,
+            also=none if flags.WHICH in ('build', 'run') else written
         ) -%}
     {%- endif -%}
     {%- set batches = run_query(query).columns[0].values() -%}
