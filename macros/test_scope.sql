@@ -100,10 +100,10 @@
         {{ return('true') }}
     {%- endif -%}
     {%- set built = build_to_test(table) -%}
-    {%- set written = 'select written.batch_id from ' ~ table ~ ' as written where'
+    {%- set written = 'select distinct written.batch_id from ' ~ table ~ ' as written where'
         ~ ' written.built_at = ' ~ (built or 'null') -%}
     {%- if taken_by is not none -%}
-        {%- set query = 'select distinct batch_id from (' ~ written ~ ') as written order by 1' -%}
+        {%- set query = written ~ ' order by 1' -%}
     {%- else -%}
         {%- set ledger = graph.nodes['model.' ~ project_name ~ '.stg_loader__load_batches'] -%}
         {%- set query = batches_not_taken_in(
